@@ -1,1 +1,9 @@
-export {};
+export * from './errors.js';
+export * from './reader.js';
+export * from './types.js';
+export * from './opcodes.js';
+export * from './operator-reader.js';
+export * from './sections.js';
+export * from './streaming-parser.js';
+export * from './module-builder.js';
+export * from './parse-module.js';
