@@ -7,7 +7,8 @@
  */
 import { malformed, type WasmError } from './errors.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the name, not a marker to strip.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class Reader {
   bytes: Uint8Array;
@@ -178,9 +179,9 @@ export class Reader {
       const byte = b[pos++];
       if (i === 9) {
         if (byte & 0x80) throw this.error('integer representation too long', pos - 1);
-        // 64 bits: 63 used so far; bits 1..6 of the 10th byte must equal bit 0.
-        const high = byte & 0x7e;
-        if (high !== 0 && high !== 0x7e) throw this.error('integer too large', pos - 1);
+        // 64 bits: 63 used so far; bits 1..6 of the 10th byte must equal bit 0 (the sign).
+        const last = byte & 0x7f;
+        if (last !== 0 && last !== 0x7f) throw this.error('integer too large', pos - 1);
         result |= BigInt(byte & 1) << 63n;
         this.pos = pos;
         return BigInt.asIntN(64, result);

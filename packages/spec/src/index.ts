@@ -1,1 +1,9 @@
-export {};
+export * from './namespace.js';
+export * from './providers.js';
+export * from './report.js';
+export * from './run-script.js';
+export * from './run-suite.js';
+export * from './spectest.js';
+export * from './suite.js';
+export * from './trampoline.js';
+export * from './values.js';

@@ -1,0 +1,132 @@
+/**
+ * The contract between generated code and the runtime: the names a function's
+ * source may use, and the calling convention. `@wasmloom/compiler` emits one
+ * source string per function (in a worker, knowing only the ModuleEnv); the
+ * instance assembler wraps all of them in one module factory
+ *
+ *     new Function('rt', 'ctx', prelude + functionSources + epilogue)
+ *
+ * whose prelude binds the names below. Nothing else is in scope: generated code
+ * reaches only these names and its own locals (wasm code reaches nothing but its
+ * imports). Keep this file and `helpers.ts` in step with the emitter.
+ *
+ * ## Values
+ * - i32: a JS number holding a signed 32-bit integer (`x | 0`).
+ * - i64: TWO JS numbers, low and high signed 32-bit halves. A stack slot, local,
+ *   parameter or global of type i64 is a pair. BigInt appears only at the JS boundary.
+ * - f32: a JS number that is exactly representable as float32 (`Math.fround` after
+ *   every arithmetic operation). NaN payloads that the spec requires to be kept
+ *   (load/store, reinterpret, abs/neg/copysign, locals, select) are kept by
+ *   encoding the f32 NaN's bits into the double NaN's payload; see helpers
+ *   `f32FromBits` / `f32ToBits`.
+ * - f64: a JS number.
+ * - funcref: a `FuncRef` record (below) or null. externref: any JS value, with
+ *   `null` standing for ref.null.
+ *
+ * ## Functions
+ * - Function `i` (imports first) is `f{i}` in factory scope, with the internal
+ *   calling convention: parameters in order, an i64 parameter taking two JS
+ *   parameters (lo, hi).
+ * - Results: none → returns undefined. One non-i64 result → returned. One i64
+ *   result → returns lo and stores hi in `HI[0]`. Two or more results → each is
+ *   stored in `RV[0..]` in order (an i64 takes two entries: lo, hi) and the
+ *   function returns undefined. The caller reads `HI`/`RV` right after the call.
+ * - Imported functions are adapted by the linker to this convention, so a call
+ *   never needs to know whether the callee is JS or wasm.
+ * - Call stack exhaustion is the JS engine's own RangeError, as in V8.
+ *
+ * ## FuncRef records (tables, ref.func, call_indirect, call_ref)
+ * `{ fn, sig, js }`: `fn` the internal-convention function, `sig` its canonical
+ * signature id (equal ids ⇔ equal function types, across modules), `js` the
+ * exported JS function (created lazily, then cached; the same JS function for
+ * the same record). `REF{i}` in factory scope is the record of function i
+ * (one per instance, so ref.func returns identical values).
+ * `SIG{t}` in factory scope is the canonical signature id of type index t.
+ *
+ * ## Memories (index m)
+ * `MEM{m}` is the memory's internal state object; the factory keeps views in
+ * factory-scope variables refreshed whenever the memory grows or is replaced:
+ * `DV{m}` (DataView), `U8{m}` (Uint8Array), `LEN{m}` (byte length, a number).
+ * Every access checks `ea + size <= LEN{m}` with the effective address computed
+ * exactly in doubles (`(addr >>> 0) + offset`), else traps.
+ * `memoryGrow(MEM{m}, deltaPages)` returns the old size in pages or -1; the
+ * memory refreshes every instance's views before it returns.
+ *
+ * ## Tables (index t)
+ * `TBL{t}` is the table's element array (a JS Array that grows in place, so
+ * the reference never changes). Its `length` is the table size.
+ *
+ * ## Globals (index g)
+ * `G{g}` is a cell object shared with `WebAssembly.Global` and with other
+ * instances that import it: `{ v }`, and for i64 `{ v: lo, h: hi }`.
+ *
+ * ## Segments
+ * `DATA[d]`: Uint8Array of data segment d (empty after data.drop).
+ * `ELEM[e]`: array of reference values of element segment e (empty after elem.drop).
+ *
+ * ## Traps
+ * `throw trap(code)` where code is one of `TrapCode`; `trap` returns a
+ * `WebAssembly.RuntimeError` with the message native V8 uses.
+ */
+
+/** Names of the factory-scope bindings, as the emitter writes them. */
+export const Names = {
+  func: (i: number) => `f${i}`,
+  funcRef: (i: number) => `REF${i}`,
+  sig: (typeIndex: number) => `SIG${typeIndex}`,
+  memory: (m: number) => `MEM${m}`,
+  dataView: (m: number) => `DV${m}`,
+  bytes: (m: number) => `U8${m}`,
+  byteLength: (m: number) => `LEN${m}`,
+  table: (t: number) => `TBL${t}`,
+  global: (g: number) => `G${g}`,
+  hi: 'HI',
+  results: 'RV',
+  data: 'DATA',
+  elem: 'ELEM',
+} as const;
+
+/** Trap kinds; messages follow V8's so error text matches the native engine. */
+export const TrapCode = {
+  unreachable: 0,
+  memoryOutOfBounds: 1,
+  divideByZero: 2,
+  integerOverflow: 3,
+  invalidConversion: 4,
+  tableOutOfBounds: 5,
+  nullFunction: 6,
+  signatureMismatch: 7,
+  elementSegmentOutOfBounds: 8,
+  dataSegmentOutOfBounds: 9,
+  nullReference: 10,
+  undefinedElement: 11,
+} as const;
+export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
+
+export const trapMessages: Record<TrapCode, string> = {
+  0: 'unreachable',
+  1: 'memory access out of bounds',
+  2: 'divide by zero',
+  3: 'divide result unrepresentable',
+  4: 'float unrepresentable in integer range',
+  5: 'table index is out of bounds',
+  6: 'null function or function signature mismatch',
+  7: 'null function or function signature mismatch',
+  8: 'element segment out of bounds',
+  9: 'data segment out of bounds',
+  10: 'dereferencing a null pointer',
+  11: 'table index is out of bounds',
+};
+
+/** The internal-convention function and its identity for tables and ref.func. */
+export interface FuncRef {
+  fn: (...args: never[]) => unknown;
+  sig: number;
+  js: ((...args: never[]) => unknown) | null;
+}
+
+/** Internal global cell shared by instances and WebAssembly.Global. */
+export interface GlobalCell {
+  v: unknown;
+  h?: number;
+}
