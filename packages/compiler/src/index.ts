@@ -1,1 +1,1 @@
-export {};
+export { compileFunction, validateFunction } from './compile-function.js';

@@ -1,0 +1,1324 @@
+/**
+ * `compileFunction`: one pass over a function body that validates it as the
+ * WebAssembly 2.0 spec does and emits the body's JavaScript source at the same
+ * time. The validator (operand-type stack, control stack) decides; the emitter
+ * runs only for reachable code of a valid prefix, so it never sees dead code.
+ *
+ * Code shape (calling convention and names: runtime/src/abi.ts):
+ * - wasm local i is `l{i}` (i64: `l{i}` low, `k{i}` high); operand stack slot at
+ *   height h is `s{h}` (i64: `s{h}`, `t{h}`); `x` is a scratch number.
+ * - Operands are kept as pending expressions while they are pure functions of
+ *   locals, constants and their own slot (no trap, no memory or mutable-global
+ *   read), so `local.get; i32.const; i32.add; local.set` becomes one statement.
+ *   Everything else is a statement assigning its slot. Pending operands are
+ *   stored to their slots at every control-flow boundary, and those that read a
+ *   local are stored before that local is assigned.
+ * - Blocks are labelled blocks, loops `for(;;)` with `continue`, if/else is
+ *   if/else, br_table a switch; labels are emitted only when branched to.
+ *
+ * Not here: SIMD, exceptions, threads, GC, memory64, multi-memory codegen: they
+ * fail with a clear WasmError instead of producing wrong code.
+ */
+import {
+  BlockKind,
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  type FuncType,
+  type FunctionBody,
+  I32,
+  I64,
+  invalid,
+  isRef,
+  type ModuleEnv,
+  malformed,
+  Op,
+  OperatorReader,
+  opInfo,
+  refType,
+  V128,
+  type ValType,
+  valTypeName,
+  WasmError,
+} from '@wasmloom/binary';
+import { emitNumeric } from './numeric.js';
+
+/** Type of a polymorphic stack's missing operands. */
+export const BOT = 0;
+
+// Entry flags of the emitter's operand stack.
+/** The value is in its slot variable (`s{h}`). */
+export const MAT = 1;
+/** The expression is a JS boolean (an i32 0/1 when used as a number). */
+export const BOOL = 2;
+/** The expression is a variable or a literal: cheap to repeat. */
+export const SIMPLE = 4;
+/** The pending expression reads its own slot variable. */
+export const REFSLOT = 8;
+
+/** `loc` of an entry reading no local / several locals. */
+export const NO_LOCAL = -1;
+export const MANY_LOCALS = -2;
+
+enum Kind {
+  block = 0,
+  loop = 1,
+  if = 2,
+  else = 3,
+  func = 4,
+}
+
+interface Frame {
+  kind: Kind;
+  params: readonly ValType[];
+  results: readonly ValType[];
+  /** Type-stack height below the frame's params. */
+  height: number;
+  unreachable: boolean;
+  /** Opened in unreachable code: nothing of it is emitted. */
+  dead: boolean;
+  labelUsed: boolean;
+  /** Index in `out` of the label placeholder. */
+  head: number;
+  /** 1-based position in the control stack: the JS label is `L{n}`. */
+  n: number;
+}
+
+const EMPTY: readonly ValType[] = Object.freeze([]);
+
+export function compileFunction(env: ModuleEnv, index: number, body: FunctionBody): string {
+  const c = new FunctionCompiler(env, index, body);
+  try {
+    return c.compile();
+  } catch (e) {
+    if (e instanceof WasmError && e.funcIndex === undefined) e.funcIndex = index;
+    throw e;
+  }
+}
+
+/** Validation only; same checks and errors as `compileFunction`. */
+export function validateFunction(env: ModuleEnv, index: number, body: FunctionBody): void {
+  compileFunction(env, index, body);
+}
+
+/** A JS literal for a number (i32 or float value). */
+export function numLit(v: number): string {
+  if (v === 0) return 1 / v < 0 ? '(-0)' : '0';
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '(-Infinity)';
+  return v < 0 ? `(${v})` : `${v}`;
+}
+
+export class FunctionCompiler {
+  readonly env: ModuleEnv;
+  readonly index: number;
+  readonly r: OperatorReader;
+  readonly type: FuncType;
+  localTypes: ValType[] = [];
+
+  // Validator state.
+  vt: number[] = [];
+  sp = 0;
+  ctrl: Frame[] = [];
+  frame!: Frame;
+
+  // Emitter state.
+  live = true;
+  out: string[] = [];
+  /** Per height: expression (i64: low half), high half, flags, local read. */
+  ex: string[] = [];
+  eh: string[] = [];
+  ef: number[] = [];
+  el: number[] = [];
+  maxS = 0;
+  maxT = 0;
+  usesX = false;
+
+  constructor(env: ModuleEnv, index: number, body: FunctionBody) {
+    this.env = env;
+    this.index = index;
+    this.r = new OperatorReader(body.bytes, 0, body.bytes.length, body.offset, env.features);
+    const td = env.types[env.funcs[index]];
+    if (td === undefined || td.kind !== 'func')
+      throw invalid(`unknown type of function ${index}`, body.offset);
+    this.type = td;
+  }
+
+  // ---- errors -------------------------------------------------------------------------
+
+  err(message: string): WasmError {
+    return invalid(message, this.r.opOffset);
+  }
+
+  unsupported(what: string): WasmError {
+    return invalid(`unsupported: ${what} is not implemented by wasmloom yet`, this.r.opOffset);
+  }
+
+  checkType(t: ValType): void {
+    if (t === V128) throw this.unsupported('SIMD (v128)');
+    if (isRef(t) && t !== FUNCREF && t !== EXTERNREF)
+      throw this.unsupported(`reference type ${valTypeName(t)}`);
+  }
+
+  checkTypes(ts: readonly ValType[]): void {
+    for (let i = 0; i < ts.length; i++) this.checkType(ts[i]);
+  }
+
+  // ---- validator stack ------------------------------------------------------------------
+
+  push(t: ValType): void {
+    this.vt[this.sp++] = t;
+  }
+
+  pop(expect: ValType): ValType {
+    const f = this.frame;
+    if (this.sp === f.height) {
+      if (f.unreachable) return BOT;
+      throw this.err(`type mismatch: expected ${valTypeName(expect)}, stack empty`);
+    }
+    const t = this.vt[--this.sp];
+    if (t !== expect && t !== BOT && expect !== BOT) {
+      throw this.err(`type mismatch: expected ${valTypeName(expect)}, got ${valTypeName(t)}`);
+    }
+    return t;
+  }
+
+  popAny(): ValType {
+    const f = this.frame;
+    if (this.sp === f.height) {
+      if (f.unreachable) return BOT;
+      throw this.err('type mismatch: stack empty');
+    }
+    return this.vt[--this.sp];
+  }
+
+  popVals(ts: readonly ValType[]): void {
+    for (let i = ts.length - 1; i >= 0; i--) this.pop(ts[i]);
+  }
+
+  pushVals(ts: readonly ValType[]): void {
+    for (let i = 0; i < ts.length; i++) this.push(ts[i]);
+  }
+
+  /** The types of a label: a loop's params, else the results. */
+  labelTypes(f: Frame): readonly ValType[] {
+    return f.kind === Kind.loop ? f.params : f.results;
+  }
+
+  labelFrame(depth: number): Frame {
+    if (depth >= this.ctrl.length) throw this.err(`unknown label ${depth}`);
+    return this.ctrl[this.ctrl.length - 1 - depth];
+  }
+
+  /** Check the top of the stack against `ts` without popping (br_if, br_table). */
+  peekVals(ts: readonly ValType[]): void {
+    const f = this.frame;
+    const n = ts.length;
+    for (let j = 0; j < n; j++) {
+      const pos = this.sp - n + j;
+      let t: ValType;
+      if (pos < f.height) {
+        if (!f.unreachable) throw this.err('type mismatch: not enough operands for branch');
+        t = BOT;
+      } else t = this.vt[pos];
+      if (t !== ts[j] && t !== BOT) throw this.err('type mismatch in branch operands');
+    }
+  }
+
+  setUnreachable(): void {
+    this.sp = this.frame.height;
+    this.frame.unreachable = true;
+    this.live = false;
+  }
+
+  blockTypeParams(): readonly ValType[] {
+    const r = this.r;
+    if (r.blockKind === BlockKind.type) {
+      const td = this.env.types[r.blockType];
+      if (td === undefined || td.kind !== 'func') throw this.err(`unknown type ${r.blockType}`);
+      this.checkTypes(td.params);
+      this.checkTypes(td.results);
+      return td.params;
+    }
+    return EMPTY;
+  }
+
+  blockTypeResults(): readonly ValType[] {
+    const r = this.r;
+    if (r.blockKind === BlockKind.empty) return EMPTY;
+    if (r.blockKind === BlockKind.value) {
+      this.checkType(r.blockType);
+      return [r.blockType];
+    }
+    return (this.env.types[r.blockType] as FuncType).results;
+  }
+
+  // ---- emitter: operand entries ---------------------------------------------------------------
+
+  emit(s: string): void {
+    this.out.push(s);
+  }
+
+  /** Set a pending entry at height h. */
+  setPending(h: number, lo: string, hi: string, flags: number, loc: number): void {
+    this.ex[h] = lo;
+    this.eh[h] = hi;
+    this.ef[h] = flags;
+    this.el[h] = loc;
+  }
+
+  /** Mark the entry at h as living in its slot(s). */
+  setMat(h: number, i64: boolean): void {
+    this.ex[h] = `s${h}`;
+    if (i64) {
+      this.eh[h] = `t${h}`;
+      if (h >= this.maxT) this.maxT = h + 1;
+    }
+    this.ef[h] = MAT | SIMPLE;
+    this.el[h] = NO_LOCAL;
+    if (h >= this.maxS) this.maxS = h + 1;
+  }
+
+  /** Emit `s{h}=expr;` for a non-i64 result. */
+  assign(h: number, expr: string): void {
+    this.out.push(`s${h}=${expr};`);
+    this.setMat(h, false);
+  }
+
+  /** Emit a helper call returning an i64 (lo returned, hi in HI[0]). */
+  assign64(h: number, call: string): void {
+    this.out.push(`s${h}=${call};t${h}=HI[0];`);
+    this.setMat(h, true);
+  }
+
+  /** The entry at h as a number expression. */
+  val(h: number): string {
+    const f = this.ef[h];
+    if (f & BOOL) return `(${this.ex[h]}?1:0)`;
+    return this.ex[h];
+  }
+
+  /** The entry at h as a JS condition. */
+  cond(h: number): string {
+    return this.ex[h];
+  }
+
+  lo(h: number): string {
+    return this.ex[h];
+  }
+
+  hi(h: number): string {
+    return this.eh[h];
+  }
+
+  /** Store a pending entry into its slot. */
+  materialize(h: number, t: ValType): void {
+    const f = this.ef[h];
+    if (f & MAT) return;
+    if (t === I64) {
+      const lo = this.ex[h];
+      const hi = this.eh[h];
+      const sl = `s${h}`;
+      const th = `t${h}`;
+      if (lo === sl) this.out.push(`${th}=${hi};`);
+      else if (hi === th) this.out.push(`${sl}=${lo};`);
+      else if (f & REFSLOT) {
+        this.usesX = true;
+        this.out.push(`x=${lo};${th}=${hi};${sl}=x;`);
+      } else this.out.push(`${sl}=${lo};${th}=${hi};`);
+      this.setMat(h, true);
+    } else {
+      this.out.push(`s${h}=${this.val(h)};`);
+      this.setMat(h, false);
+    }
+  }
+
+  /** The entry at h as a variable or literal (stores it first if needed). */
+  simple(h: number): string {
+    if (!(this.ef[h] & SIMPLE)) this.materialize(h, I32);
+    return this.ex[h];
+  }
+
+  simple64(h: number): void {
+    if (!(this.ef[h] & SIMPLE)) this.materialize(h, I64);
+  }
+
+  /** Whether a result at a lower height may not stay pending on top of entry h. */
+  readsSlot(h: number): boolean {
+    return (this.ef[h] & (MAT | REFSLOT)) !== 0;
+  }
+
+  /** Store every pending entry of the current frame (control-flow boundary). */
+  sync(): void {
+    this.syncRange(this.frame.height, this.sp);
+  }
+
+  syncRange(from: number, to: number): void {
+    const vt = this.vt;
+    for (let h = from; h < to; h++) {
+      if (!(this.ef[h] & MAT)) this.materialize(h, vt[h]);
+    }
+  }
+
+  /** Before local k is assigned: store pending entries that read it. */
+  flushLocal(k: number, below: number): void {
+    for (let h = this.frame.height; h < below; h++) {
+      const loc = this.el[h];
+      if ((loc === k || loc === MANY_LOCALS) && !(this.ef[h] & MAT)) this.materialize(h, this.vt[h]);
+    }
+  }
+
+  /** Move the top `n` values to the target frame's slots (a branch). */
+  moveTo(target: Frame, n: number): void {
+    const base = target.height;
+    const src0 = this.sp - n;
+    const lt = this.labelTypes(target);
+    for (let j = 0; j < n; j++) {
+      const src = src0 + j;
+      const d = base + j;
+      const i64 = lt[j] === I64;
+      if (src === d) {
+        this.materialize(src, lt[j]);
+        continue;
+      }
+      if (i64) {
+        this.out.push(`s${d}=${this.lo(src)};t${d}=${this.hi(src)};`);
+        if (d >= this.maxT) this.maxT = d + 1;
+      } else this.out.push(`s${d}=${this.val(src)};`);
+      if (d >= this.maxS) this.maxS = d + 1;
+    }
+  }
+
+  /** The statement(s) returning the top values as the function's results. */
+  emitReturn(): void {
+    const results = this.type.results;
+    const n = results.length;
+    const base = this.sp - n;
+    if (n === 0) this.out.push('return;');
+    else if (n === 1) {
+      if (results[0] === I64) this.out.push(`HI[0]=${this.hi(base)};return ${this.lo(base)};`);
+      else this.out.push(`return ${this.val(base)};`);
+    } else {
+      let k = 0;
+      let s = '';
+      for (let j = 0; j < n; j++) {
+        const h = base + j;
+        if (results[j] === I64) {
+          s += `RV[${k}]=${this.lo(h)};RV[${k + 1}]=${this.hi(h)};`;
+          k += 2;
+        } else s += `RV[${k++}]=${this.val(h)};`;
+      }
+      this.out.push(`${s}return;`);
+    }
+  }
+
+  /** A branch to `target` with its values on top of the stack (emits moves and the jump). */
+  emitBranch(target: Frame): void {
+    if (target.kind === Kind.func) {
+      this.emitReturn();
+      return;
+    }
+    const n = this.labelTypes(target).length;
+    this.moveTo(target, n);
+    target.labelUsed = true;
+    this.out.push(target.kind === Kind.loop ? `continue L${target.n};` : `break L${target.n};`);
+  }
+
+  /** Arguments of a call: the top `params.length` entries starting at height h. */
+  args(h: number, params: readonly ValType[]): string {
+    let s = '';
+    for (let j = 0; j < params.length; j++) {
+      if (j > 0) s += ',';
+      if (params[j] === I64) s += `${this.lo(h + j)},${this.hi(h + j)}`;
+      else s += this.val(h + j);
+    }
+    return s;
+  }
+
+  /** Emit a call expression `callee` and read its results into slots from h. */
+  emitCall(h: number, callee: string, results: readonly ValType[]): void {
+    const n = results.length;
+    if (n === 0) this.out.push(`${callee};`);
+    else if (n === 1) {
+      if (results[0] === I64) this.assign64(h, callee);
+      else this.assign(h, callee);
+    } else {
+      let s = `${callee};`;
+      let k = 0;
+      for (let j = 0; j < n; j++) {
+        const d = h + j;
+        if (results[j] === I64) {
+          s += `s${d}=RV[${k}];t${d}=RV[${k + 1}];`;
+          k += 2;
+          this.setMat(d, true);
+        } else {
+          s += `s${d}=RV[${k++}];`;
+          this.setMat(d, false);
+        }
+      }
+      this.out.push(s);
+    }
+  }
+
+  // ---- frames -------------------------------------------------------------------------------------
+
+  pushFrame(kind: Kind, params: readonly ValType[], results: readonly ValType[]): Frame {
+    const f: Frame = {
+      kind,
+      params,
+      results,
+      height: this.sp,
+      unreachable: false,
+      dead: !this.live,
+      labelUsed: false,
+      head: -1,
+      n: this.ctrl.length + 1,
+    };
+    this.ctrl.push(f);
+    this.frame = f;
+    this.pushVals(params);
+    return f;
+  }
+
+  /** Params of a frame entered live are in their slots. */
+  matParams(f: Frame): void {
+    for (let j = 0; j < f.params.length; j++) this.setMat(f.height + j, f.params[j] === I64);
+  }
+
+  // ---- the pass -------------------------------------------------------------------------------------
+
+  compile(): string {
+    const r = this.r;
+    const env = this.env;
+    const params = this.type.params;
+    this.checkTypes(params);
+    this.checkTypes(this.type.results);
+    r.readLocals(params.length);
+    const localTypes = r.localTypes(params);
+    this.localTypes = localTypes;
+    for (let i = params.length; i < localTypes.length; i++) this.checkType(localTypes[i]);
+
+    const fnFrame: Frame = {
+      kind: Kind.func,
+      params: EMPTY,
+      results: this.type.results,
+      height: 0,
+      unreachable: false,
+      dead: false,
+      labelUsed: false,
+      head: -1,
+      n: 0,
+    };
+    this.ctrl.push(fnFrame);
+    this.frame = fnFrame;
+
+    const out = this.out;
+    const numLocals = localTypes.length;
+
+    for (;;) {
+      if (r.pos >= r.end) throw malformed('END opcode expected', r.base + r.pos);
+      const op = r.next();
+      const live = this.live;
+      switch (op) {
+        case Op.unreachable:
+          if (live) out.push('throw trap(0);');
+          this.setUnreachable();
+          break;
+        case Op.nop:
+          break;
+        case Op.block:
+        case Op.loop: {
+          const bp = this.blockTypeParams();
+          const br = this.blockTypeResults();
+          if (live) this.sync();
+          this.popVals(bp);
+          const f = this.pushFrame(op === Op.block ? Kind.block : Kind.loop, bp, br);
+          if (live) {
+            f.head = out.length;
+            out.push('');
+            this.matParams(f);
+          }
+          break;
+        }
+        case Op.if: {
+          const bp = this.blockTypeParams();
+          const br = this.blockTypeResults();
+          this.pop(I32);
+          const ch = this.sp;
+          let c = '';
+          if (live) {
+            c = this.cond(ch);
+            this.sync();
+          }
+          this.popVals(bp);
+          const f = this.pushFrame(Kind.if, bp, br);
+          if (live) {
+            f.head = out.length;
+            out.push('');
+            out.push(`if(${c}){`);
+            this.matParams(f);
+          }
+          break;
+        }
+        case Op.else: {
+          const f = this.frame;
+          if (f.kind !== Kind.if) throw this.err('else without matching if');
+          this.popVals(f.results);
+          if (this.sp !== f.height) throw this.err('type mismatch: values remaining at end of block');
+          if (live) this.syncRange(f.height, f.height + f.results.length);
+          if (!f.dead) out.push('}else{');
+          f.kind = Kind.else;
+          f.unreachable = false;
+          this.live = !f.dead;
+          this.pushVals(f.params);
+          if (!f.dead) this.matParams(f);
+          break;
+        }
+        case Op.end: {
+          const f = this.frame;
+          this.popVals(f.results);
+          if (this.sp !== f.height) throw this.err('type mismatch: values remaining at end of block');
+          if (f.kind === Kind.if) {
+            // No else: the implicit else passes the params through.
+            const p = f.params;
+            const res = f.results;
+            let same = p.length === res.length;
+            for (let j = 0; same && j < p.length; j++) same = p[j] === res[j];
+            if (!same) throw this.err('type mismatch: if without else must not change the stack');
+          }
+          if (f.kind === Kind.func) {
+            this.pushVals(f.results);
+            if (live && f.results.length > 0) this.emitReturn();
+            if (r.pos < r.end) throw malformed('operators remaining after end of function', r.base + r.pos);
+            return this.finish();
+          }
+          this.pushVals(f.results);
+          if (live) this.syncRange(f.height, this.sp);
+          if (!f.dead) {
+            switch (f.kind) {
+              case Kind.block:
+                if (f.labelUsed) {
+                  out[f.head] = `L${f.n}:{`;
+                  out.push('}');
+                }
+                break;
+              case Kind.loop:
+                if (f.labelUsed) {
+                  out[f.head] = `L${f.n}:for(;;){`;
+                  out.push('break;}');
+                }
+                break;
+              default:
+                if (f.labelUsed) out[f.head] = `L${f.n}:`;
+                out.push('}');
+            }
+          }
+          this.ctrl.pop();
+          this.frame = this.ctrl[this.ctrl.length - 1];
+          this.live = !this.frame.dead && !this.frame.unreachable;
+          if (!f.dead)
+            for (let j = 0; j < f.results.length; j++) this.setMat(f.height + j, f.results[j] === I64);
+          break;
+        }
+        case Op.br: {
+          const target = this.labelFrame(r.index);
+          const lt = this.labelTypes(target);
+          this.popVals(lt);
+          if (live) {
+            this.sp += lt.length;
+            this.emitBranch(target);
+          }
+          this.setUnreachable();
+          break;
+        }
+        case Op.br_if: {
+          const target = this.labelFrame(r.index);
+          this.pop(I32);
+          const lt = this.labelTypes(target);
+          this.popVals(lt);
+          this.pushVals(lt);
+          if (live) {
+            const c = this.cond(this.sp);
+            this.sync();
+            out.push(`if(${c}){`);
+            this.emitBranch(target);
+            out.push('}');
+          }
+          break;
+        }
+        case Op.br_table:
+          this.brTable(live);
+          break;
+        case Op.return: {
+          this.popVals(this.type.results);
+          if (live) {
+            this.sp += this.type.results.length;
+            this.emitReturn();
+          }
+          this.setUnreachable();
+          break;
+        }
+        case Op.call:
+        case Op.return_call: {
+          const fi = r.index;
+          if (fi >= env.funcs.length) throw this.err(`unknown function ${fi}`);
+          const ft = env.types[env.funcs[fi]] as FuncType;
+          this.checkTypes(ft.params);
+          this.checkTypes(ft.results);
+          this.popVals(ft.params);
+          const h = this.sp;
+          if (op === Op.return_call) {
+            this.checkTailResults(ft.results);
+            if (live) out.push(`return f${fi}(${this.args(h, ft.params)});`);
+            this.setUnreachable();
+            break;
+          }
+          this.pushVals(ft.results);
+          if (live) this.emitCall(h, `f${fi}(${this.args(h, ft.params)})`, ft.results);
+          break;
+        }
+        case Op.call_indirect:
+        case Op.return_call_indirect: {
+          const ti = r.index;
+          const tbl = r.index2;
+          if (tbl >= env.tables.length) throw this.err(`unknown table ${tbl}`);
+          const td = env.types[ti];
+          if (td === undefined || td.kind !== 'func') throw this.err(`unknown type ${ti}`);
+          if (env.tables[tbl].refType !== FUNCREF)
+            throw this.err('type mismatch: call_indirect on a table of non-function references');
+          this.checkTypes(td.params);
+          this.checkTypes(td.results);
+          this.pop(I32);
+          const ih = this.sp;
+          this.popVals(td.params);
+          const h = this.sp;
+          const callee = live
+            ? `tableFunc(TBL${tbl},${this.val(ih)},SIG${ti})(${this.args(h, td.params)})`
+            : '';
+          if (op === Op.return_call_indirect) {
+            this.checkTailResults(td.results);
+            if (live) out.push(`return ${callee};`);
+            this.setUnreachable();
+            break;
+          }
+          this.pushVals(td.results);
+          if (live) this.emitCall(h, callee, td.results);
+          break;
+        }
+        case Op.drop:
+          this.popAny();
+          break;
+        case Op.select:
+        case Op.select_t:
+          this.select(op === Op.select_t, live);
+          break;
+        case Op.local_get: {
+          const k = r.index;
+          if (k >= numLocals) throw this.err(`unknown local ${k}`);
+          const t = localTypes[k];
+          const h = this.sp;
+          this.push(t);
+          if (live) this.setPending(h, `l${k}`, t === I64 ? `k${k}` : '', SIMPLE, k);
+          break;
+        }
+        case Op.local_set:
+        case Op.local_tee: {
+          const k = r.index;
+          if (k >= numLocals) throw this.err(`unknown local ${k}`);
+          const t = localTypes[k];
+          this.pop(t);
+          const h = this.sp;
+          if (op === Op.local_tee) this.push(t);
+          if (live) {
+            this.flushLocal(k, h);
+            const lk = `l${k}`;
+            if (t === I64) {
+              const lo = this.lo(h);
+              const hi = this.hi(h);
+              if (lo === lk && hi === `k${k}`) {
+                // local.set of its own value
+              } else if (this.el[h] === k || this.el[h] === MANY_LOCALS) {
+                this.usesX = true;
+                out.push(`x=${lo};k${k}=${hi};${lk}=x;`);
+              } else out.push(`${lk}=${lo};k${k}=${hi};`);
+            } else {
+              const v = this.val(h);
+              if (v !== lk) out.push(`${lk}=${v};`);
+            }
+            if (op === Op.local_tee) this.setPending(h, lk, t === I64 ? `k${k}` : '', SIMPLE, k);
+          }
+          break;
+        }
+        case Op.global_get: {
+          const g = r.index;
+          if (g >= env.globals.length) throw this.err(`unknown global ${g}`);
+          const gt = env.globals[g];
+          this.checkType(gt.type);
+          const h = this.sp;
+          this.push(gt.type);
+          if (live) {
+            const i64 = gt.type === I64;
+            if (gt.mutable) {
+              out.push(i64 ? `s${h}=G${g}.v;t${h}=G${g}.h;` : `s${h}=G${g}.v;`);
+              this.setMat(h, i64);
+            } else this.setPending(h, `G${g}.v`, i64 ? `G${g}.h` : '', SIMPLE, NO_LOCAL);
+          }
+          break;
+        }
+        case Op.global_set: {
+          const g = r.index;
+          if (g >= env.globals.length) throw this.err(`unknown global ${g}`);
+          const gt = env.globals[g];
+          if (!gt.mutable) throw this.err('global is immutable');
+          this.checkType(gt.type);
+          this.pop(gt.type);
+          if (live) {
+            const h = this.sp;
+            if (gt.type === I64) out.push(`G${g}.v=${this.lo(h)};G${g}.h=${this.hi(h)};`);
+            else out.push(`G${g}.v=${this.val(h)};`);
+          }
+          break;
+        }
+        case Op.i32_const: {
+          const h = this.sp;
+          this.push(I32);
+          if (live) this.setPending(h, numLit(r.i32), '', SIMPLE, NO_LOCAL);
+          break;
+        }
+        case Op.i64_const: {
+          const h = this.sp;
+          this.push(I64);
+          if (live) {
+            const v = r.i64;
+            const lo = Number(BigInt.asIntN(32, v));
+            const hi = Number(BigInt.asIntN(32, v >> 32n));
+            this.setPending(h, numLit(lo), numLit(hi), SIMPLE, NO_LOCAL);
+          }
+          break;
+        }
+        case Op.f32_const: {
+          const h = this.sp;
+          this.push(F32);
+          if (live) this.setPending(h, f32Lit(r.f32Bits), '', SIMPLE, NO_LOCAL);
+          break;
+        }
+        case Op.f64_const: {
+          const h = this.sp;
+          this.push(F64);
+          if (live) this.setPending(h, f64Lit(r.f64Lo, r.f64Hi), '', SIMPLE, NO_LOCAL);
+          break;
+        }
+        case Op.ref_null: {
+          const ht = r.heapType;
+          const t = refType(ht, true);
+          this.checkType(t);
+          const h = this.sp;
+          this.push(t);
+          if (live) this.setPending(h, 'null', '', SIMPLE, NO_LOCAL);
+          break;
+        }
+        case Op.ref_is_null: {
+          const t = this.popAny();
+          if (t !== BOT && !isRef(t)) throw this.err(`type mismatch: ref.is_null of ${valTypeName(t)}`);
+          const h = this.sp;
+          this.push(I32);
+          if (live) this.unary(h, `(${this.val(h)}===null)`, BOOL);
+          break;
+        }
+        case Op.ref_func: {
+          const fi = r.index;
+          if (fi >= env.funcs.length) throw this.err(`unknown function ${fi}`);
+          if (!isDeclared(env.declaredFuncRefs, fi)) throw this.err(`undeclared function reference ${fi}`);
+          const h = this.sp;
+          this.push(FUNCREF);
+          if (live) this.setPending(h, `REF${fi}`, '', SIMPLE, NO_LOCAL);
+          break;
+        }
+        default:
+          this.other(op, live);
+      }
+    }
+  }
+
+  /** Tail calls: the callee's results must be the caller's. */
+  checkTailResults(results: readonly ValType[]): void {
+    const own = this.type.results;
+    let same = own.length === results.length;
+    for (let j = 0; same && j < own.length; j++) same = own[j] === results[j];
+    if (!same) throw this.err('type mismatch: tail call results differ from the function results');
+  }
+
+  /** A unary result at h from the operand at h (pure). */
+  unary(h: number, expr: string, flags: number): void {
+    const f = this.ef[h];
+    this.setPending(h, expr, '', flags | ((f & (MAT | REFSLOT)) !== 0 ? REFSLOT : 0), this.el[h]);
+  }
+
+  select(typed: boolean, live: boolean): void {
+    const r = this.r;
+    let t: ValType;
+    if (typed) {
+      if (r.selectTypes.length !== 1) throw this.err('invalid result arity');
+      t = r.selectTypes[0];
+      this.checkType(t);
+      this.pop(I32);
+      this.pop(t);
+      this.pop(t);
+    } else {
+      this.pop(I32);
+      const t2 = this.popAny();
+      const t1 = this.popAny();
+      if ((t1 !== BOT && isRef(t1)) || (t2 !== BOT && isRef(t2)) || t1 === V128 || t2 === V128) {
+        if (t1 === V128 || t2 === V128) throw this.unsupported('SIMD (v128)');
+        throw this.err('type mismatch: select without type on reference types');
+      }
+      if (t1 !== t2 && t1 !== BOT && t2 !== BOT) throw this.err('type mismatch: select operands differ');
+      t = t1 === BOT ? t2 : t1;
+    }
+    const h = this.sp;
+    this.push(t);
+    if (!live) return;
+    const b = h + 1;
+    const c = h + 2;
+    if (t === I64) {
+      const cs = this.ef[c] & BOOL ? this.condSimple(c) : this.simple(c);
+      // Operands above h read their own slots: the result must not stay pending on them.
+      const higher = this.readsSlot(b) || this.readsSlot(c);
+      const lo = `(${cs}?${this.lo(h)}:${this.lo(b)})`;
+      const hi = `(${cs}?${this.hi(h)}:${this.hi(b)})`;
+      this.pendingResult64(h, lo, hi, mergeLoc3(this.el[h], this.el[b], this.el[c]), higher);
+    } else {
+      const higher = this.readsSlot(b) || this.readsSlot(c);
+      const e = `(${this.cond(c)}?${this.val(h)}:${this.val(b)})`;
+      this.pendingResult(h, e, 0, mergeLoc3(this.el[h], this.el[b], this.el[c]), higher);
+    }
+  }
+
+  /** A boolean condition used twice: store it as a number first. */
+  condSimple(h: number): string {
+    this.materialize(h, I32);
+    return this.ex[h];
+  }
+
+  /** A pure result at h built from operands at h and above. */
+  pendingResult(h: number, expr: string, flags: number, loc: number, higher: boolean): void {
+    if (higher) {
+      this.ef[h] = flags;
+      this.ex[h] = expr;
+      this.materialize(h, I32);
+      return;
+    }
+    this.setPending(h, expr, '', flags | ((this.ef[h] & (MAT | REFSLOT)) !== 0 ? REFSLOT : 0), loc);
+  }
+
+  pendingResult64(h: number, lo: string, hi: string, loc: number, higher: boolean): void {
+    const own = (this.ef[h] & (MAT | REFSLOT)) !== 0 ? REFSLOT : 0;
+    this.setPending(h, lo, hi, own, loc);
+    if (higher) {
+      this.ef[h] = REFSLOT;
+      this.materialize(h, I64);
+    }
+  }
+
+  brTable(live: boolean): void {
+    const r = this.r;
+    const targets = r.brTargets;
+    const def = this.labelFrame(r.brDefault);
+    const n = this.labelTypes(def).length;
+    this.pop(I32);
+    for (let i = 0; i < targets.length; i++) {
+      const f = this.labelFrame(targets[i]);
+      if (this.labelTypes(f).length !== n)
+        throw this.err('type mismatch: br_table targets have different arity');
+      this.peekVals(this.labelTypes(f));
+    }
+    this.peekVals(this.labelTypes(def));
+    if (live) {
+      const idx = this.val(this.sp);
+      this.sync();
+      let allSame = true;
+      for (let i = 0; i < targets.length; i++) if (targets[i] !== r.brDefault) allSame = false;
+      if (allSame) this.emitBranch(def);
+      else {
+        this.out.push(`switch(${idx}){`);
+        // Group the cases by target depth; each target's code once.
+        const seen = new Set<number>();
+        for (let i = 0; i < targets.length; i++) {
+          const d = targets[i];
+          if (d === r.brDefault || seen.has(d)) continue;
+          seen.add(d);
+          let cases = '';
+          for (let j = i; j < targets.length; j++) if (targets[j] === d) cases += `case ${j}:`;
+          this.out.push(cases);
+          this.emitBranch(this.labelFrame(d));
+        }
+        this.out.push('default:');
+        this.emitBranch(def);
+        this.out.push('}');
+      }
+    }
+    this.setUnreachable();
+  }
+
+  /** Numeric, memory, table and prefixed operators. */
+  other(op: number, live: boolean): void {
+    const r = this.r;
+    const env = this.env;
+    const info = opInfo(op);
+    if (info === undefined) throw this.err(`unknown operator ${op}`);
+    if (info.natAlign >= 0) {
+      // Loads and stores.
+      if (op >>> 16 !== 0) throw this.unsupported(`${info.name}`);
+      const m = r.memIndex;
+      if (m >= env.memories.length) throw this.err(`unknown memory ${m}`);
+      if (r.memAlign > info.natAlign) throw this.err('alignment must not be larger than natural');
+      if (env.memories[m].limits.index64) throw this.unsupported('memory64');
+      if (m !== 0) throw this.unsupported('multiple memories');
+      this.popVals(info.params!);
+      const h = this.sp;
+      this.pushVals(info.results!);
+      if (live) this.emitMemAccess(op, h, m, r.memOffset);
+      return;
+    }
+    switch (op) {
+      case Op.memory_size:
+      case Op.memory_grow: {
+        const m = r.memIndex;
+        if (m >= env.memories.length) throw this.err(`unknown memory ${m}`);
+        if (m !== 0) throw this.unsupported('multiple memories');
+        if (env.memories[m].limits.index64) throw this.unsupported('memory64');
+        if (op === Op.memory_grow) this.pop(I32);
+        const h = this.sp;
+        this.push(I32);
+        if (live) {
+          if (op === Op.memory_size) this.assign(h, `LEN${m}/65536`);
+          else this.assign(h, `memoryGrow(MEM${m},${this.val(h)})`);
+        }
+        return;
+      }
+      case Op.memory_fill:
+      case Op.memory_copy:
+      case Op.memory_init: {
+        const m = r.memIndex;
+        if (m >= env.memories.length) throw this.err(`unknown memory ${m}`);
+        let m2 = m;
+        if (op === Op.memory_copy) {
+          m2 = r.index2;
+          if (m2 >= env.memories.length) throw this.err(`unknown memory ${m2}`);
+        }
+        if (op === Op.memory_init) {
+          if (env.dataCount === null) throw malformed('data count section required', r.opOffset);
+          if (r.index >= env.dataCount) throw this.err(`unknown data segment ${r.index}`);
+        }
+        if (m !== 0 || m2 !== 0) throw this.unsupported('multiple memories');
+        if (env.memories[m].limits.index64) throw this.unsupported('memory64');
+        this.popVals(info.params!);
+        if (live) {
+          const h = this.sp;
+          const a = `${this.val(h)},${this.val(h + 1)},${this.val(h + 2)}`;
+          if (op === Op.memory_fill) this.emit(`memoryFill(U8${m},LEN${m},${a});`);
+          else if (op === Op.memory_copy) this.emit(`memoryCopy(U8${m},LEN${m},U8${m2},LEN${m2},${a});`);
+          else this.emit(`memoryInit(U8${m},LEN${m},DATA[${r.index}],${a});`);
+        }
+        return;
+      }
+      case Op.data_drop:
+        if (env.dataCount === null) throw malformed('data count section required', r.opOffset);
+        if (r.index >= env.dataCount) throw this.err(`unknown data segment ${r.index}`);
+        if (live) this.emit(`dataDrop(DATA,${r.index});`);
+        return;
+      case Op.elem_drop:
+        if (r.index >= env.elemTypes.length) throw this.err(`unknown elem segment ${r.index}`);
+        if (live) this.emit(`elemDrop(ELEM,${r.index});`);
+        return;
+      case Op.table_get:
+      case Op.table_set:
+      case Op.table_size:
+      case Op.table_grow:
+      case Op.table_fill: {
+        const t = r.index;
+        if (t >= env.tables.length) throw this.err(`unknown table ${t}`);
+        const et = env.tables[t].refType;
+        this.checkType(et);
+        if (env.tables[t].limits.index64) throw this.unsupported('table64');
+        const T = `TBL${t}`;
+        if (op === Op.table_get) {
+          this.pop(I32);
+          const h = this.sp;
+          this.push(et);
+          if (live) {
+            this.usesX = true;
+            this.emit(`if((x=${this.val(h)}>>>0)>=${T}.length)throw trap(5);`);
+            this.assign(h, `${T}[x]`);
+          }
+        } else if (op === Op.table_set) {
+          this.pop(et);
+          this.pop(I32);
+          const h = this.sp;
+          if (live) {
+            this.usesX = true;
+            this.emit(`if((x=${this.val(h)}>>>0)>=${T}.length)throw trap(5);${T}[x]=${this.val(h + 1)};`);
+          }
+        } else if (op === Op.table_size) {
+          const h = this.sp;
+          this.push(I32);
+          if (live) this.assign(h, `${T}.length`);
+        } else if (op === Op.table_grow) {
+          this.pop(I32);
+          this.pop(et);
+          const h = this.sp;
+          this.push(I32);
+          if (live) this.assign(h, `tableGrow(${T},${this.val(h)},${this.val(h + 1)})`);
+        } else {
+          this.pop(I32);
+          this.pop(et);
+          this.pop(I32);
+          const h = this.sp;
+          if (live) this.emit(`tableFill(${T},${this.val(h)},${this.val(h + 1)},${this.val(h + 2)});`);
+        }
+        return;
+      }
+      case Op.table_copy: {
+        const d = r.index;
+        const s = r.index2;
+        if (d >= env.tables.length) throw this.err(`unknown table ${d}`);
+        if (s >= env.tables.length) throw this.err(`unknown table ${s}`);
+        if (env.tables[d].refType !== env.tables[s].refType)
+          throw this.err('type mismatch: table.copy between tables of different types');
+        this.popVals(info.params!);
+        if (live) {
+          const h = this.sp;
+          this.emit(`tableCopy(TBL${d},TBL${s},${this.val(h)},${this.val(h + 1)},${this.val(h + 2)});`);
+        }
+        return;
+      }
+      case Op.table_init: {
+        const e = r.index;
+        const t = r.index2;
+        if (t >= env.tables.length) throw this.err(`unknown table ${t}`);
+        if (e >= env.elemTypes.length) throw this.err(`unknown elem segment ${e}`);
+        if (env.tables[t].refType !== env.elemTypes[e])
+          throw this.err('type mismatch: table.init of an element segment of another type');
+        this.popVals(info.params!);
+        if (live) {
+          const h = this.sp;
+          this.emit(`tableInit(TBL${t},ELEM[${e}],${this.val(h)},${this.val(h + 1)},${this.val(h + 2)});`);
+        }
+        return;
+      }
+    }
+    if (
+      info.sig !== null &&
+      info.feature !== 'simd' &&
+      info.feature !== 'relaxedSimd' &&
+      info.feature !== 'threads'
+    ) {
+      // Numeric operators with a fixed stack effect.
+      const ps = info.params!;
+      if (ps.length === 2) {
+        this.pop(ps[1]);
+        this.pop(ps[0]);
+      } else if (ps.length === 1) this.pop(ps[0]);
+      else throw this.unsupported(info.name);
+      const h = this.sp;
+      this.pushVals(info.results!);
+      if (live) emitNumeric(this, op, h);
+      return;
+    }
+    throw this.unsupported(info.feature === null ? info.name : `${info.name} (${info.feature})`);
+  }
+
+  emitMemAccess(op: number, h: number, m: number, offset: number): void {
+    this.usesX = true;
+    const out = this.out;
+    const DV = `DV${m}`;
+    const LEN = `LEN${m}`;
+    let size: number;
+    switch (op) {
+      case Op.i32_load8_s:
+      case Op.i32_load8_u:
+      case Op.i64_load8_s:
+      case Op.i64_load8_u:
+      case Op.i32_store8:
+      case Op.i64_store8:
+        size = 1;
+        break;
+      case Op.i32_load16_s:
+      case Op.i32_load16_u:
+      case Op.i64_load16_s:
+      case Op.i64_load16_u:
+      case Op.i32_store16:
+      case Op.i64_store16:
+        size = 2;
+        break;
+      case Op.i64_load:
+      case Op.f64_load:
+      case Op.i64_store:
+      case Op.f64_store:
+        size = 8;
+        break;
+      default:
+        size = 4;
+    }
+    const a = this.val(h);
+    const ea = offset === 0 ? `x=${a}>>>0` : `x=(${a}>>>0)+${offset}`;
+    const check = `if((${ea})>${LEN}-${size})throw trap(1);`;
+    switch (op) {
+      case Op.i32_load:
+        out.push(check);
+        this.assign(h, `${DV}.getInt32(x,true)`);
+        return;
+      case Op.i32_load8_s:
+        out.push(check);
+        this.assign(h, `${DV}.getInt8(x)`);
+        return;
+      case Op.i32_load8_u:
+        out.push(check);
+        this.assign(h, `U8${m}[x]`);
+        return;
+      case Op.i32_load16_s:
+        out.push(check);
+        this.assign(h, `${DV}.getInt16(x,true)`);
+        return;
+      case Op.i32_load16_u:
+        out.push(check);
+        this.assign(h, `${DV}.getUint16(x,true)`);
+        return;
+      case Op.f32_load:
+        out.push(check);
+        this.assign(h, `loadF32(${DV},x)`);
+        return;
+      case Op.f64_load:
+        out.push(check);
+        this.assign(h, `${DV}.getFloat64(x,true)`);
+        return;
+      case Op.i64_load:
+        out.push(`${check}s${h}=${DV}.getInt32(x,true);t${h}=${DV}.getInt32(x+4,true);`);
+        this.setMat(h, true);
+        return;
+      case Op.i64_load8_s:
+        out.push(`${check}s${h}=${DV}.getInt8(x);t${h}=s${h}>>31;`);
+        this.setMat(h, true);
+        return;
+      case Op.i64_load8_u:
+        out.push(`${check}s${h}=U8${m}[x];t${h}=0;`);
+        this.setMat(h, true);
+        return;
+      case Op.i64_load16_s:
+        out.push(`${check}s${h}=${DV}.getInt16(x,true);t${h}=s${h}>>31;`);
+        this.setMat(h, true);
+        return;
+      case Op.i64_load16_u:
+        out.push(`${check}s${h}=${DV}.getUint16(x,true);t${h}=0;`);
+        this.setMat(h, true);
+        return;
+      case Op.i64_load32_s:
+        out.push(`${check}s${h}=${DV}.getInt32(x,true);t${h}=s${h}>>31;`);
+        this.setMat(h, true);
+        return;
+      case Op.i64_load32_u:
+        out.push(`${check}s${h}=${DV}.getInt32(x,true);t${h}=0;`);
+        this.setMat(h, true);
+        return;
+    }
+    const v = h + 1;
+    switch (op) {
+      case Op.i32_store:
+        out.push(`${check}${DV}.setInt32(x,${this.val(v)},true);`);
+        return;
+      case Op.i32_store8:
+        out.push(`${check}U8${m}[x]=${this.val(v)};`);
+        return;
+      case Op.i32_store16:
+        out.push(`${check}${DV}.setInt16(x,${this.val(v)},true);`);
+        return;
+      case Op.f32_store:
+        out.push(`${check}storeF32(${DV},x,${this.val(v)});`);
+        return;
+      case Op.f64_store:
+        out.push(`${check}${DV}.setFloat64(x,${this.val(v)},true);`);
+        return;
+      case Op.i64_store:
+        out.push(`${check}${DV}.setInt32(x,${this.lo(v)},true);${DV}.setInt32(x+4,${this.hi(v)},true);`);
+        return;
+      case Op.i64_store8:
+        out.push(`${check}U8${m}[x]=${this.lo(v)};`);
+        return;
+      case Op.i64_store16:
+        out.push(`${check}${DV}.setInt16(x,${this.lo(v)},true);`);
+        return;
+      case Op.i64_store32:
+        out.push(`${check}${DV}.setInt32(x,${this.lo(v)},true);`);
+        return;
+    }
+    throw this.unsupported(opInfo(op)?.name ?? String(op));
+  }
+
+  finish(): string {
+    const params = this.type.params;
+    const lt = this.localTypes;
+    let sig = '';
+    for (let i = 0; i < params.length; i++) {
+      if (i > 0) sig += ',';
+      sig += params[i] === I64 ? `l${i},k${i}` : `l${i}`;
+    }
+    const decls: string[] = [];
+    for (let i = params.length; i < lt.length; i++) {
+      const t = lt[i];
+      if (t === I64) decls.push(`l${i}=0,k${i}=0`);
+      else if (isRef(t)) decls.push(`l${i}=null`);
+      else decls.push(`l${i}=0`);
+    }
+    for (let h = 0; h < this.maxS; h++) decls.push(`s${h}=0`);
+    for (let h = 0; h < this.maxT; h++) decls.push(`t${h}=0`);
+    if (this.usesX) decls.push('x=0');
+    const head =
+      decls.length > 0
+        ? `function f${this.index}(${sig}){let ${decls.join(',')};`
+        : `function f${this.index}(${sig}){`;
+    return `${head}${this.out.join('')}}`;
+  }
+}
+
+function isDeclared(sorted: readonly number[], f: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid];
+    if (v === f) return true;
+    if (v < f) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+export function mergeLoc(a: number, b: number): number {
+  if (a === NO_LOCAL) return b;
+  if (b === NO_LOCAL || a === b) return a;
+  return MANY_LOCALS;
+}
+
+function mergeLoc3(a: number, b: number, c: number): number {
+  return mergeLoc(mergeLoc(a, b), c);
+}
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+function f32Lit(bits: number): string {
+  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) return `f32FromBits(${bits | 0})`;
+  scratch.setUint32(0, bits);
+  return numLit(scratch.getFloat32(0));
+}
+
+function f64Lit(lo: number, hi: number): string {
+  if ((hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) !== 0 || lo !== 0)) {
+    if (hi >>> 0 === 0x7ff80000 && lo === 0) return 'NaN';
+    return `f64FromBits(${lo | 0},${hi | 0})`;
+  }
+  scratch.setUint32(0, hi);
+  scratch.setUint32(4, lo);
+  return numLit(scratch.getFloat64(0));
+}

@@ -1,0 +1,540 @@
+/**
+ * Code for the numeric operators (fixed stack effect, operands already
+ * validated): the operand at height h (and h + 1 for binary operators) becomes
+ * the result at h. Pure operators leave a pending expression; operators that
+ * may trap or that return an i64 through `HI` become statements.
+ */
+import { Op } from '@wasmloom/binary';
+import { BOOL, type FunctionCompiler, mergeLoc, numLit, SIMPLE } from './compile-function.js';
+
+/** An i32/i64-low literal's value, or null if the expression is not a literal. */
+function litValue(e: string): number | null {
+  if (e.length === 0) return null;
+  const c = e.charCodeAt(0);
+  if (c >= 48 && c <= 57) return Number(e);
+  if (c === 40 /* ( */ && e.charCodeAt(1) === 45 /* - */) {
+    const v = Number(e.slice(1, -1));
+    return Number.isInteger(v) ? v : null;
+  }
+  return null;
+}
+
+export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
+  const b = h + 1;
+  switch (op) {
+    // ---- i32 ----------------------------------------------------------------------------
+    case Op.i32_eqz:
+      if (c.ef[h] & BOOL) {
+        un(c, h, `(!${c.ex[h]})`, BOOL);
+        return;
+      }
+      un(c, h, `(${c.val(h)}===0)`, BOOL);
+      return;
+    case Op.i32_eq:
+      bin(c, h, `(${c.val(h)}===${c.val(b)})`, BOOL);
+      return;
+    case Op.i32_ne:
+      bin(c, h, `(${c.val(h)}!==${c.val(b)})`, BOOL);
+      return;
+    case Op.i32_lt_s:
+      bin(c, h, `(${c.val(h)}<${c.val(b)})`, BOOL);
+      return;
+    case Op.i32_lt_u:
+      bin(c, h, `(${c.val(h)}>>>0<${c.val(b)}>>>0)`, BOOL);
+      return;
+    case Op.i32_gt_s:
+      bin(c, h, `(${c.val(h)}>${c.val(b)})`, BOOL);
+      return;
+    case Op.i32_gt_u:
+      bin(c, h, `(${c.val(h)}>>>0>${c.val(b)}>>>0)`, BOOL);
+      return;
+    case Op.i32_le_s:
+      bin(c, h, `(${c.val(h)}<=${c.val(b)})`, BOOL);
+      return;
+    case Op.i32_le_u:
+      bin(c, h, `(${c.val(h)}>>>0<=${c.val(b)}>>>0)`, BOOL);
+      return;
+    case Op.i32_ge_s:
+      bin(c, h, `(${c.val(h)}>=${c.val(b)})`, BOOL);
+      return;
+    case Op.i32_ge_u:
+      bin(c, h, `(${c.val(h)}>>>0>=${c.val(b)}>>>0)`, BOOL);
+      return;
+    case Op.i32_clz:
+      un(c, h, `clz32(${c.val(h)})`, 0);
+      return;
+    case Op.i32_ctz:
+      un(c, h, `i32Ctz(${c.val(h)})`, 0);
+      return;
+    case Op.i32_popcnt:
+      un(c, h, `i32Popcnt(${c.val(h)})`, 0);
+      return;
+    case Op.i32_add:
+      bin(c, h, `(${c.val(h)}+${c.val(b)}|0)`, 0);
+      return;
+    case Op.i32_sub:
+      bin(c, h, `(${c.val(h)}-${c.val(b)}|0)`, 0);
+      return;
+    case Op.i32_mul:
+      bin(c, h, `imul(${c.val(h)},${c.val(b)})`, 0);
+      return;
+    case Op.i32_div_s:
+    case Op.i32_div_u:
+    case Op.i32_rem_s:
+    case Op.i32_rem_u:
+      i32Div(c, op, h);
+      return;
+    case Op.i32_and:
+      bin(c, h, `(${c.val(h)}&${c.val(b)})`, 0);
+      return;
+    case Op.i32_or:
+      bin(c, h, `(${c.val(h)}|${c.val(b)})`, 0);
+      return;
+    case Op.i32_xor:
+      bin(c, h, `(${c.val(h)}^${c.val(b)})`, 0);
+      return;
+    case Op.i32_shl:
+      bin(c, h, `(${c.val(h)}<<${c.val(b)})`, 0);
+      return;
+    case Op.i32_shr_s:
+      bin(c, h, `(${c.val(h)}>>${c.val(b)})`, 0);
+      return;
+    case Op.i32_shr_u:
+      bin(c, h, `(${c.val(h)}>>>${c.val(b)}|0)`, 0);
+      return;
+    case Op.i32_rotl: {
+      const x = c.simple(h);
+      const y = c.simple(b);
+      bin(c, h, `(${x}<<${y}|${x}>>>32-${y})`, 0);
+      return;
+    }
+    case Op.i32_rotr: {
+      const x = c.simple(h);
+      const y = c.simple(b);
+      bin(c, h, `(${x}>>>${y}|${x}<<32-${y})`, 0);
+      return;
+    }
+    case Op.i32_extend8_s:
+      un(c, h, `(${c.val(h)}<<24>>24)`, 0);
+      return;
+    case Op.i32_extend16_s:
+      un(c, h, `(${c.val(h)}<<16>>16)`, 0);
+      return;
+    case Op.i32_wrap_i64:
+      un(c, h, c.lo(h), c.ef[h] & SIMPLE);
+      return;
+
+    // ---- i64 ----------------------------------------------------------------------------
+    case Op.i64_eqz:
+      un(c, h, `((${c.lo(h)}|${c.hi(h)})===0)`, BOOL);
+      return;
+    case Op.i64_eq:
+      bin(c, h, `(${c.lo(h)}===${c.lo(b)}&&${c.hi(h)}===${c.hi(b)})`, BOOL);
+      return;
+    case Op.i64_ne:
+      bin(c, h, `(${c.lo(h)}!==${c.lo(b)}||${c.hi(h)}!==${c.hi(b)})`, BOOL);
+      return;
+    case Op.i64_lt_s:
+      cmp64(c, h, '<', false);
+      return;
+    case Op.i64_lt_u:
+      cmp64(c, h, '<', true);
+      return;
+    case Op.i64_gt_s:
+      cmp64(c, h, '>', false);
+      return;
+    case Op.i64_gt_u:
+      cmp64(c, h, '>', true);
+      return;
+    case Op.i64_le_s:
+      cmp64(c, h, '<=', false);
+      return;
+    case Op.i64_le_u:
+      cmp64(c, h, '<=', true);
+      return;
+    case Op.i64_ge_s:
+      cmp64(c, h, '>=', false);
+      return;
+    case Op.i64_ge_u:
+      cmp64(c, h, '>=', true);
+      return;
+    case Op.i64_clz:
+      un64(c, h, `i64Clz(${c.lo(h)},${c.hi(h)})`, '0');
+      return;
+    case Op.i64_ctz:
+      un64(c, h, `i64Ctz(${c.lo(h)},${c.hi(h)})`, '0');
+      return;
+    case Op.i64_popcnt:
+      un64(c, h, `i64Popcnt(${c.lo(h)},${c.hi(h)})`, '0');
+      return;
+    case Op.i64_add: {
+      c.simple64(h);
+      c.simple64(b);
+      const al = c.lo(h);
+      const bl = c.lo(b);
+      bin64(c, h, `(${al}+${bl}|0)`, `(${c.hi(h)}+${c.hi(b)}+((${al}>>>0)+(${bl}>>>0)>4294967295?1:0)|0)`);
+      return;
+    }
+    case Op.i64_sub: {
+      c.simple64(h);
+      c.simple64(b);
+      const al = c.lo(h);
+      const bl = c.lo(b);
+      bin64(c, h, `(${al}-${bl}|0)`, `(${c.hi(h)}-${c.hi(b)}-(${al}>>>0<${bl}>>>0?1:0)|0)`);
+      return;
+    }
+    case Op.i64_mul:
+      call64(c, h, `i64Mul(${c.lo(h)},${c.hi(h)},${c.lo(b)},${c.hi(b)})`);
+      return;
+    case Op.i64_div_s:
+      call64(c, h, `i64DivS(${c.lo(h)},${c.hi(h)},${c.lo(b)},${c.hi(b)})`);
+      return;
+    case Op.i64_div_u:
+      call64(c, h, `i64DivU(${c.lo(h)},${c.hi(h)},${c.lo(b)},${c.hi(b)})`);
+      return;
+    case Op.i64_rem_s:
+      call64(c, h, `i64RemS(${c.lo(h)},${c.hi(h)},${c.lo(b)},${c.hi(b)})`);
+      return;
+    case Op.i64_rem_u:
+      call64(c, h, `i64RemU(${c.lo(h)},${c.hi(h)},${c.lo(b)},${c.hi(b)})`);
+      return;
+    case Op.i64_and:
+      bin64(c, h, `(${c.lo(h)}&${c.lo(b)})`, `(${c.hi(h)}&${c.hi(b)})`);
+      return;
+    case Op.i64_or:
+      bin64(c, h, `(${c.lo(h)}|${c.lo(b)})`, `(${c.hi(h)}|${c.hi(b)})`);
+      return;
+    case Op.i64_xor:
+      bin64(c, h, `(${c.lo(h)}^${c.lo(b)})`, `(${c.hi(h)}^${c.hi(b)})`);
+      return;
+    case Op.i64_shl:
+    case Op.i64_shr_s:
+    case Op.i64_shr_u:
+    case Op.i64_rotl:
+    case Op.i64_rotr:
+      shift64(c, op, h);
+      return;
+    case Op.i64_extend8_s: {
+      c.simple64(h);
+      const a = c.lo(h);
+      un64(c, h, `(${a}<<24>>24)`, `(${a}<<24>>31)`);
+      return;
+    }
+    case Op.i64_extend16_s: {
+      c.simple64(h);
+      const a = c.lo(h);
+      un64(c, h, `(${a}<<16>>16)`, `(${a}<<16>>31)`);
+      return;
+    }
+    case Op.i64_extend32_s:
+    case Op.i64_extend_i32_s: {
+      let a: string;
+      if (op === Op.i64_extend32_s) {
+        c.simple64(h);
+        a = c.lo(h);
+      } else a = c.simple(h);
+      un64(c, h, a, `(${a}>>31)`);
+      return;
+    }
+    case Op.i64_extend_i32_u:
+      un64(c, h, c.val(h), '0');
+      return;
+
+    // ---- f32 / f64 -----------------------------------------------------------------------------
+    case Op.f32_eq:
+    case Op.f64_eq:
+      bin(c, h, `(${c.val(h)}===${c.val(b)})`, BOOL);
+      return;
+    case Op.f32_ne:
+    case Op.f64_ne:
+      bin(c, h, `(${c.val(h)}!==${c.val(b)})`, BOOL);
+      return;
+    case Op.f32_lt:
+    case Op.f64_lt:
+      bin(c, h, `(${c.val(h)}<${c.val(b)})`, BOOL);
+      return;
+    case Op.f32_gt:
+    case Op.f64_gt:
+      bin(c, h, `(${c.val(h)}>${c.val(b)})`, BOOL);
+      return;
+    case Op.f32_le:
+    case Op.f64_le:
+      bin(c, h, `(${c.val(h)}<=${c.val(b)})`, BOOL);
+      return;
+    case Op.f32_ge:
+    case Op.f64_ge:
+      bin(c, h, `(${c.val(h)}>=${c.val(b)})`, BOOL);
+      return;
+    case Op.f32_abs:
+    case Op.f64_abs:
+      un(c, h, `fabs(${c.val(h)})`, 0);
+      return;
+    case Op.f32_neg:
+    case Op.f64_neg:
+      un(c, h, `(-${c.val(h)})`, 0);
+      return;
+    case Op.f32_ceil:
+    case Op.f64_ceil:
+      un(c, h, `fceil(${c.val(h)})`, 0);
+      return;
+    case Op.f32_floor:
+    case Op.f64_floor:
+      un(c, h, `ffloor(${c.val(h)})`, 0);
+      return;
+    case Op.f32_trunc:
+    case Op.f64_trunc:
+      un(c, h, `ftrunc(${c.val(h)})`, 0);
+      return;
+    case Op.f32_nearest:
+    case Op.f64_nearest:
+      un(c, h, `fnearest(${c.val(h)})`, 0);
+      return;
+    case Op.f32_sqrt:
+      un(c, h, `fround(sqrt(${c.val(h)}))`, 0);
+      return;
+    case Op.f64_sqrt:
+      un(c, h, `sqrt(${c.val(h)})`, 0);
+      return;
+    case Op.f32_add:
+      bin(c, h, `fround(${c.val(h)}+${c.val(b)})`, 0);
+      return;
+    case Op.f32_sub:
+      bin(c, h, `fround(${c.val(h)}-${c.val(b)})`, 0);
+      return;
+    case Op.f32_mul:
+      bin(c, h, `fround(${c.val(h)}*${c.val(b)})`, 0);
+      return;
+    case Op.f32_div:
+      bin(c, h, `fround(${c.val(h)}/${c.val(b)})`, 0);
+      return;
+    case Op.f64_add:
+      bin(c, h, `(${c.val(h)}+${c.val(b)})`, 0);
+      return;
+    case Op.f64_sub:
+      bin(c, h, `(${c.val(h)}-${c.val(b)})`, 0);
+      return;
+    case Op.f64_mul:
+      bin(c, h, `(${c.val(h)}*${c.val(b)})`, 0);
+      return;
+    case Op.f64_div:
+      bin(c, h, `(${c.val(h)}/${c.val(b)})`, 0);
+      return;
+    case Op.f32_min:
+    case Op.f64_min:
+      bin(c, h, `fmin(${c.val(h)},${c.val(b)})`, 0);
+      return;
+    case Op.f32_max:
+    case Op.f64_max:
+      bin(c, h, `fmax(${c.val(h)},${c.val(b)})`, 0);
+      return;
+    case Op.f32_copysign:
+    case Op.f64_copysign:
+      bin(c, h, `fcopysign(${c.val(h)},${c.val(b)})`, 0);
+      return;
+
+    // ---- conversions ----------------------------------------------------------------------------
+    case Op.i32_trunc_f32_s:
+    case Op.i32_trunc_f64_s:
+      c.assign(h, `i32TruncS(${c.val(h)})`);
+      return;
+    case Op.i32_trunc_f32_u:
+    case Op.i32_trunc_f64_u:
+      c.assign(h, `i32TruncU(${c.val(h)})`);
+      return;
+    case Op.i32_trunc_sat_f32_s:
+    case Op.i32_trunc_sat_f64_s:
+      un(c, h, `i32TruncSatS(${c.val(h)})`, 0);
+      return;
+    case Op.i32_trunc_sat_f32_u:
+    case Op.i32_trunc_sat_f64_u:
+      un(c, h, `i32TruncSatU(${c.val(h)})`, 0);
+      return;
+    case Op.i64_trunc_f32_s:
+    case Op.i64_trunc_f64_s:
+      c.assign64(h, `i64TruncS(${c.val(h)})`);
+      return;
+    case Op.i64_trunc_f32_u:
+    case Op.i64_trunc_f64_u:
+      c.assign64(h, `i64TruncU(${c.val(h)})`);
+      return;
+    case Op.i64_trunc_sat_f32_s:
+    case Op.i64_trunc_sat_f64_s:
+      c.assign64(h, `i64TruncSatS(${c.val(h)})`);
+      return;
+    case Op.i64_trunc_sat_f32_u:
+    case Op.i64_trunc_sat_f64_u:
+      c.assign64(h, `i64TruncSatU(${c.val(h)})`);
+      return;
+    case Op.f32_convert_i32_s:
+      un(c, h, `fround(${c.val(h)})`, 0);
+      return;
+    case Op.f32_convert_i32_u:
+      un(c, h, `fround(${c.val(h)}>>>0)`, 0);
+      return;
+    case Op.f32_convert_i64_s:
+      un(c, h, `f32ConvertI64S(${c.lo(h)},${c.hi(h)})`, 0);
+      return;
+    case Op.f32_convert_i64_u:
+      un(c, h, `f32ConvertI64U(${c.lo(h)},${c.hi(h)})`, 0);
+      return;
+    case Op.f64_convert_i32_s:
+      un(c, h, c.val(h), c.ef[h] & SIMPLE);
+      return;
+    case Op.f64_convert_i32_u:
+      un(c, h, `(${c.val(h)}>>>0)`, 0);
+      return;
+    case Op.f64_convert_i64_s:
+      un(c, h, `(${c.hi(h)}*4294967296+(${c.lo(h)}>>>0))`, 0);
+      return;
+    case Op.f64_convert_i64_u:
+      un(c, h, `((${c.hi(h)}>>>0)*4294967296+(${c.lo(h)}>>>0))`, 0);
+      return;
+    case Op.f32_demote_f64:
+      un(c, h, `fround(${c.val(h)})`, 0);
+      return;
+    case Op.f64_promote_f32:
+      un(c, h, `fpromote(${c.val(h)})`, 0);
+      return;
+    case Op.i32_reinterpret_f32:
+      un(c, h, `f32ToBits(${c.val(h)})`, 0);
+      return;
+    case Op.f32_reinterpret_i32:
+      un(c, h, `f32FromBits(${c.val(h)})`, 0);
+      return;
+    case Op.f64_reinterpret_i64:
+      un(c, h, `f64FromBits(${c.lo(h)},${c.hi(h)})`, 0);
+      return;
+    case Op.i64_reinterpret_f64:
+      c.assign64(h, `f64ToBits(${c.val(h)})`);
+      return;
+  }
+  throw c.unsupported(`operator 0x${op.toString(16)}`);
+}
+
+/** Unary pure result. */
+function un(c: FunctionCompiler, h: number, expr: string, flags: number): void {
+  c.unary(h, expr, flags);
+}
+
+/** Binary pure result at h from operands at h and h + 1. */
+function bin(c: FunctionCompiler, h: number, expr: string, flags: number): void {
+  c.pendingResult(h, expr, flags, mergeLoc(c.el[h], c.el[h + 1]), c.readsSlot(h + 1));
+}
+
+function un64(c: FunctionCompiler, h: number, lo: string, hi: string): void {
+  c.pendingResult64(h, lo, hi, c.el[h], false);
+}
+
+function bin64(c: FunctionCompiler, h: number, lo: string, hi: string): void {
+  c.pendingResult64(h, lo, hi, mergeLoc(c.el[h], c.el[h + 1]), c.readsSlot(h + 1));
+}
+
+function call64(c: FunctionCompiler, h: number, call: string): void {
+  c.assign64(h, call);
+}
+
+function cmp64(c: FunctionCompiler, h: number, rel: string, unsigned: boolean): void {
+  const b = h + 1;
+  c.simple64(h);
+  c.simple64(b);
+  const ah = c.hi(h);
+  const bh = c.hi(b);
+  const strict = rel === '<' || rel === '>' ? rel : rel[0];
+  const hiCmp = unsigned ? `${ah}>>>0${strict}${bh}>>>0` : `${ah}${strict}${bh}`;
+  bin(c, h, `(${hiCmp}||${ah}===${bh}&&${c.lo(h)}>>>0${rel}${c.lo(b)}>>>0)`, BOOL);
+}
+
+function i32Div(c: FunctionCompiler, op: number, h: number): void {
+  const b = h + 1;
+  const d = litValue(c.ex[b]);
+  const signed = op === Op.i32_div_s || op === Op.i32_rem_s;
+  const div = op === Op.i32_div_s || op === Op.i32_div_u;
+  if (d !== null && d !== 0 && !(div && signed && d === -1)) {
+    // A constant divisor that cannot trap: pure.
+    const a = c.val(h);
+    if (signed) {
+      bin(c, h, div ? `(${a}/${numLit(d)}|0)` : `(${a}%${numLit(d)}|0)`, 0);
+      return;
+    }
+    const du = d >>> 0;
+    bin(c, h, div ? `((${a}>>>0)/${du}|0)` : `((${a}>>>0)%${du}|0)`, 0);
+    return;
+  }
+  const x = c.simple(h);
+  const y = c.simple(b);
+  let s = `if(${y}===0)throw trap(2);`;
+  if (div && signed) s += `if(${x}===-2147483648&&${y}===-1)throw trap(3);`;
+  c.emit(s);
+  if (signed) c.assign(h, div ? `${x}/${y}|0` : `${x}%${y}|0`);
+  else c.assign(h, div ? `(${x}>>>0)/(${y}>>>0)|0` : `(${x}>>>0)%(${y}>>>0)|0`);
+}
+
+function shift64(c: FunctionCompiler, op: number, h: number): void {
+  const b = h + 1;
+  const nv = litValue(c.ex[b]);
+  if (nv === null) {
+    const name =
+      op === Op.i64_shl
+        ? 'i64Shl'
+        : op === Op.i64_shr_s
+          ? 'i64ShrS'
+          : op === Op.i64_shr_u
+            ? 'i64ShrU'
+            : op === Op.i64_rotl
+              ? 'i64Rotl'
+              : 'i64Rotr';
+    call64(c, h, `${name}(${c.lo(h)},${c.hi(h)},${c.lo(b)})`);
+    return;
+  }
+  let n = nv & 63;
+  c.simple64(h);
+  const al = c.lo(h);
+  const ah = c.hi(h);
+  if (op === Op.i64_rotr) {
+    op = Op.i64_rotl;
+    n = (64 - n) & 63;
+  }
+  if (n === 0) {
+    bin64(c, h, al, ah);
+    return;
+  }
+  switch (op) {
+    case Op.i64_shl:
+      if (n < 32) {
+        bin64(c, h, `(${al}<<${n})`, `(${ah}<<${n}|${al}>>>${32 - n})`);
+        return;
+      }
+      bin64(c, h, '0', n === 32 ? al : `(${al}<<${n - 32})`);
+      return;
+    case Op.i64_shr_s:
+      if (n < 32) {
+        bin64(c, h, `(${al}>>>${n}|${ah}<<${32 - n})`, `(${ah}>>${n})`);
+        return;
+      }
+      bin64(c, h, n === 32 ? ah : `(${ah}>>${n - 32})`, `(${ah}>>31)`);
+      return;
+    case Op.i64_shr_u:
+      if (n < 32) {
+        bin64(c, h, `(${al}>>>${n}|${ah}<<${32 - n})`, `(${ah}>>>${n})`);
+        return;
+      }
+      bin64(c, h, n === 32 ? ah : `(${ah}>>>${n - 32})`, '0');
+      return;
+    default: {
+      // rotl
+      let lo = al;
+      let hi = ah;
+      if (n >= 32) {
+        lo = ah;
+        hi = al;
+        n -= 32;
+      }
+      if (n === 0) {
+        bin64(c, h, lo, hi);
+        return;
+      }
+      bin64(c, h, `(${lo}<<${n}|${hi}>>>${32 - n})`, `(${hi}<<${n}|${lo}>>>${32 - n})`);
+      return;
+    }
+  }
+}

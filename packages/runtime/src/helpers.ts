@@ -1,0 +1,526 @@
+/**
+ * The functions generated code calls (see abi.ts): every export of this file is
+ * bound under its own name in the module factory's scope, so the emitter writes
+ * `i64Mul(...)`, `trap(2)`, `fround(x)` as bare calls. Only what is too long to
+ * inline lives here: i64 multiply/divide/shift by a variable/bit counts, float
+ * conversions with exact rounding, NaN-payload-preserving f32 bit access,
+ * min/max/nearest/copysign, and the bulk memory and table operations.
+ *
+ * i64 values are (lo, hi) pairs of signed 32-bit numbers; a helper returning an
+ * i64 returns lo and leaves hi in `HI[0]`. f32 values are doubles exactly
+ * representable as float32, and an f32 NaN carries its 23-bit payload in the
+ * top of the double's payload (the encoding float→double conversion uses), so
+ * JS arithmetic on it gives the same quiet NaN the hardware would.
+ */
+import { type FuncRef, TrapCode, trapMessages } from './abi.js';
+import { RuntimeError } from './errors.js';
+
+/** hi half of an i64 result (abi.ts). */
+export const HI = new Int32Array(2);
+/**
+ * Multi-value results. Generic (non-double) elements: V8 canonicalizes NaNs
+ * stored into double-element arrays, which would lose NaN payloads.
+ */
+export const RV: unknown[] = [null, null, null, null, null, null, null, null];
+
+// Math builtins under short names: shorter sources, and immune to a page replacing Math.*.
+export const fround = Math.fround;
+export const imul = Math.imul;
+export const clz32 = Math.clz32;
+export const fabs = Math.abs;
+export const sqrt = Math.sqrt;
+
+// ---- Traps -----------------------------------------------------------------------
+
+/** The RuntimeError for a trap; generated code writes `throw trap(code)`. */
+export function trap(code: number): Error {
+  return new RuntimeError(trapMessages[code as TrapCode]);
+}
+
+// ---- Scratch views for bit access ---------------------------------------------------
+
+const scratch = new ArrayBuffer(8);
+const F64 = new Float64Array(scratch);
+const F32 = new Float32Array(scratch);
+const I32 = new Int32Array(scratch);
+// Index of the high word of F64[0] in I32 (1 on little-endian hosts).
+const HW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LW = 1 - HW;
+
+// ---- f32 / f64 bits ----------------------------------------------------------------------
+
+/** The f32 with these bits, NaN payloads included (see the file header). */
+export function f32FromBits(bits: number): number {
+  if ((bits & 0x7f800000) !== 0x7f800000 || (bits & 0x7fffff) === 0) {
+    I32[0] = bits;
+    return F32[0];
+  }
+  // NaN: widen the payload the way float→double conversion does, without quieting it.
+  I32[HW] = (bits & 0x80000000) | 0x7ff00000 | ((bits & 0x7fffff) >>> 3);
+  I32[LW] = bits << 29;
+  return F64[0];
+}
+
+/** The bits of an f32 value (a signed i32). */
+export function f32ToBits(x: number): number {
+  if (!Number.isNaN(x)) {
+    F32[0] = x;
+    return I32[0];
+  }
+  F64[0] = x;
+  const hi = I32[HW];
+  return (hi & 0x80000000) | 0x7f800000 | ((hi & 0xfffff) << 3) | (I32[LW] >>> 29);
+}
+
+/** The f64 with bits (lo, hi). */
+export function f64FromBits(lo: number, hi: number): number {
+  I32[LW] = lo;
+  I32[HW] = hi;
+  return F64[0];
+}
+
+/** The bits of an f64: returns lo, hi in HI[0]. */
+export function f64ToBits(x: number): number {
+  F64[0] = x;
+  HI[0] = I32[HW];
+  return I32[LW];
+}
+
+/** f32.load: a DataView read that keeps NaN payloads. */
+export function loadF32(dv: DataView, ea: number): number {
+  const v = dv.getFloat32(ea, true);
+  return !Number.isNaN(v) ? v : f32FromBits(dv.getInt32(ea, true));
+}
+
+/** f32.store: a DataView write that keeps NaN payloads. */
+export function storeF32(dv: DataView, ea: number, v: number): void {
+  if (!Number.isNaN(v)) dv.setFloat32(ea, v, true);
+  else dv.setInt32(ea, f32ToBits(v), true);
+}
+
+// ---- Float operations ------------------------------------------------------------------------
+
+/** min with -0 < +0 and NaN propagation (a + b quiets a NaN operand). */
+export function fmin(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return a + b;
+  return Math.min(a, b);
+}
+
+export function fmax(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return a + b;
+  return Math.max(a, b);
+}
+
+/** Round to nearest, ties to even; works for f32 and f64 (results are exact). */
+export function fnearest(x: number): number {
+  if (Number.isNaN(x)) return x + x;
+  let r = Math.round(x); // ties toward +infinity, -0 kept
+  if (r - x === 0.5 && r % 2 !== 0) r -= 1;
+  return r;
+}
+
+// Math.ceil/floor/trunc return a signalling NaN operand unchanged; the spec wants it quiet.
+export function fceil(x: number): number {
+  return !Number.isNaN(x) ? Math.ceil(x) : x + x;
+}
+
+export function ffloor(x: number): number {
+  return !Number.isNaN(x) ? Math.floor(x) : x + x;
+}
+
+export function ftrunc(x: number): number {
+  return !Number.isNaN(x) ? Math.trunc(x) : x + x;
+}
+
+/** copysign must keep NaN payloads. */
+export function fcopysign(a: number, b: number): number {
+  F64[0] = b;
+  const sign = I32[HW] & 0x80000000;
+  F64[0] = a;
+  I32[HW] = (I32[HW] & 0x7fffffff) | sign;
+  return F64[0];
+}
+
+/** f64.promote_f32: the value is already a double; a NaN must come out quiet. */
+export function fpromote(x: number): number {
+  return !Number.isNaN(x) ? x : x + x;
+}
+
+// ---- i32 -----------------------------------------------------------------------------------------
+
+export function i32Ctz(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+export function i32Popcnt(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** i32.trunc_f*_s; traps on NaN and out of range. */
+export function i32TruncS(v: number): number {
+  if (!(v > -2147483649 && v < 2147483648)) throw trap(TrapCode.invalidConversion);
+  return v | 0;
+}
+
+export function i32TruncU(v: number): number {
+  if (!(v > -1 && v < 4294967296)) throw trap(TrapCode.invalidConversion);
+  return v | 0;
+}
+
+export function i32TruncSatS(v: number): number {
+  if (Number.isNaN(v)) return 0;
+  if (v <= -2147483648) return -2147483648;
+  if (v >= 2147483647) return 2147483647;
+  return v | 0;
+}
+
+export function i32TruncSatU(v: number): number {
+  if (!(v > 0)) return 0;
+  if (v >= 4294967295) return -1;
+  return v | 0;
+}
+
+// ---- i64 on (lo, hi) pairs -----------------------------------------------------------------------
+
+const TWO32 = 4294967296;
+const TWO63 = 2 ** 63;
+const TWO64 = 2 ** 64;
+
+/** High 32 bits of the unsigned 64-bit product of two u32 values. */
+function mulhu(a: number, b: number): number {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const mid1 = a1 * b0 + ((a0 * b0) >>> 16);
+  const mid2 = a0 * b1 + (mid1 & 0xffff);
+  return (a1 * b1 + Math.floor(mid1 / 65536) + Math.floor(mid2 / 65536)) | 0;
+}
+
+export function i64Mul(alo: number, ahi: number, blo: number, bhi: number): number {
+  HI[0] = (Math.imul(alo, bhi) + Math.imul(ahi, blo) + mulhu(alo, blo)) | 0;
+  return Math.imul(alo, blo);
+}
+
+function toBig(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}
+
+function fromBig(v: bigint): number {
+  HI[0] = Number(BigInt.asIntN(32, v >> 32n));
+  return Number(BigInt.asIntN(32, v));
+}
+
+/** A double holding an integer of magnitude < 2^64 → (lo, hi) two's complement. */
+function fromDouble(q: number): number {
+  const hi = Math.floor(q / TWO32);
+  HI[0] = hi | 0;
+  return (q - hi * TWO32) | 0;
+}
+
+// |a| < 2^53 both: exact in doubles, and trunc(a / b) is exact (rounding error < 1/b).
+function safeS(hi: number): boolean {
+  return hi >= -0x200000 && hi < 0x200000;
+}
+
+export function i64DivS(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) throw trap(TrapCode.divideByZero);
+  if (ahi === -2147483648 && alo === 0 && blo === -1 && bhi === -1) throw trap(TrapCode.integerOverflow);
+  if (safeS(ahi) && safeS(bhi)) {
+    return fromDouble(Math.trunc((ahi * TWO32 + (alo >>> 0)) / (bhi * TWO32 + (blo >>> 0))));
+  }
+  return fromBig(toBig(alo, ahi) / toBig(blo, bhi));
+}
+
+export function i64RemS(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) throw trap(TrapCode.divideByZero);
+  if (safeS(ahi) && safeS(bhi)) {
+    return fromDouble((ahi * TWO32 + (alo >>> 0)) % (bhi * TWO32 + (blo >>> 0)));
+  }
+  if (blo === -1 && bhi === -1) {
+    HI[0] = 0;
+    return 0;
+  }
+  return fromBig(toBig(alo, ahi) % toBig(blo, bhi));
+}
+
+export function i64DivU(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) throw trap(TrapCode.divideByZero);
+  if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) {
+    return fromDouble(Math.floor(((ahi >>> 0) * TWO32 + (alo >>> 0)) / ((bhi >>> 0) * TWO32 + (blo >>> 0))));
+  }
+  return fromBig(BigInt.asUintN(64, toBig(alo, ahi)) / BigInt.asUintN(64, toBig(blo, bhi)));
+}
+
+export function i64RemU(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) throw trap(TrapCode.divideByZero);
+  if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) {
+    return fromDouble(((ahi >>> 0) * TWO32 + (alo >>> 0)) % ((bhi >>> 0) * TWO32 + (blo >>> 0)));
+  }
+  return fromBig(BigInt.asUintN(64, toBig(alo, ahi)) % BigInt.asUintN(64, toBig(blo, bhi)));
+}
+
+export function i64Shl(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    HI[0] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    HI[0] = (hi << n) | (lo >>> (32 - n));
+    return lo << n;
+  }
+  HI[0] = lo << (n - 32);
+  return 0;
+}
+
+export function i64ShrS(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    HI[0] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    HI[0] = hi >> n;
+    return (lo >>> n) | (hi << (32 - n));
+  }
+  HI[0] = hi >> 31;
+  return hi >> (n - 32);
+}
+
+export function i64ShrU(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    HI[0] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    HI[0] = hi >>> n;
+    return (lo >>> n) | (hi << (32 - n));
+  }
+  HI[0] = 0;
+  return (hi >>> (n - 32)) | 0;
+}
+
+export function i64Rotl(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n >= 32) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+    n -= 32;
+  }
+  if (n === 0) {
+    HI[0] = hi;
+    return lo;
+  }
+  HI[0] = (hi << n) | (lo >>> (32 - n));
+  return (lo << n) | (hi >>> (32 - n));
+}
+
+export function i64Rotr(lo: number, hi: number, n: number): number {
+  return i64Rotl(lo, hi, 64 - (n & 63));
+}
+
+/** Bit counts return a small number; the emitter sets hi to 0. */
+export function i64Clz(lo: number, hi: number): number {
+  return hi === 0 ? 32 + Math.clz32(lo) : Math.clz32(hi);
+}
+
+export function i64Ctz(lo: number, hi: number): number {
+  return lo === 0 ? 32 + i32Ctz(hi) : i32Ctz(lo);
+}
+
+export function i64Popcnt(lo: number, hi: number): number {
+  return i32Popcnt(lo) + i32Popcnt(hi);
+}
+
+// ---- i64 ↔ float --------------------------------------------------------------------------------
+
+/** f64.convert_i64_s: hi * 2^32 is exact, so the sum is rounded once. */
+export function f64ConvertI64S(lo: number, hi: number): number {
+  return hi * TWO32 + (lo >>> 0);
+}
+
+export function f64ConvertI64U(lo: number, hi: number): number {
+  return (hi >>> 0) * TWO32 + (lo >>> 0);
+}
+
+/**
+ * f32.convert_i64_u of a magnitude (lo, hi) taken unsigned: rounding to double
+ * then to float could round twice, so below-double bits fold into a sticky bit.
+ */
+function u64ToF32(lo: number, hi: number): number {
+  if (hi >>> 0 >= 0x200000 && (lo & 0x7ff) !== 0) lo = (lo & ~0x7ff) | 0x800;
+  return Math.fround((hi >>> 0) * TWO32 + (lo >>> 0));
+}
+
+export function f32ConvertI64U(lo: number, hi: number): number {
+  return u64ToF32(lo, hi);
+}
+
+export function f32ConvertI64S(lo: number, hi: number): number {
+  if (hi >= 0) return u64ToF32(lo, hi);
+  // Negate: two's complement of (lo, hi).
+  const nlo = -lo | 0;
+  const nhi = (~hi + (lo === 0 ? 1 : 0)) | 0;
+  return -u64ToF32(nlo, nhi);
+}
+
+/** i64.trunc_f*_s: traps on NaN and out of range. */
+export function i64TruncS(v: number): number {
+  if (!(v >= -TWO63 && v < TWO63)) throw trap(TrapCode.invalidConversion);
+  return fromDouble(Math.trunc(v));
+}
+
+export function i64TruncU(v: number): number {
+  if (!(v > -1 && v < TWO64)) throw trap(TrapCode.invalidConversion);
+  return fromDouble(Math.trunc(v));
+}
+
+export function i64TruncSatS(v: number): number {
+  if (Number.isNaN(v)) {
+    HI[0] = 0;
+    return 0;
+  }
+  if (v < -TWO63) {
+    HI[0] = -2147483648;
+    return 0;
+  }
+  if (v >= TWO63) {
+    HI[0] = 2147483647;
+    return -1;
+  }
+  return fromDouble(Math.trunc(v));
+}
+
+export function i64TruncSatU(v: number): number {
+  if (!(v > -1)) {
+    HI[0] = 0;
+    return 0;
+  }
+  if (v >= TWO64) {
+    HI[0] = -1;
+    return -1;
+  }
+  return fromDouble(Math.trunc(v));
+}
+
+// ---- Memory ---------------------------------------------------------------------------------------
+
+/** What memory.grow needs of a memory's internal state (`MEM{m}`, owned by the runtime). */
+export interface GrowableMemory {
+  /** Grow by `deltaPages` (a u32); the old size in pages, or -1. Refreshes every view first. */
+  grow(deltaPages: number): number;
+}
+
+export function memoryGrow(mem: GrowableMemory, deltaPages: number): number {
+  return mem.grow(deltaPages >>> 0);
+}
+
+export function memoryFill(u8: Uint8Array, len: number, d: number, value: number, n: number): void {
+  d >>>= 0;
+  n >>>= 0;
+  if (d + n > len) throw trap(TrapCode.memoryOutOfBounds);
+  if (n !== 0) u8.fill(value & 0xff, d, d + n);
+}
+
+/** memory.copy within one memory or between two (then `src` is the source memory's bytes). */
+export function memoryCopy(
+  dst: Uint8Array,
+  dstLen: number,
+  src: Uint8Array,
+  srcLen: number,
+  d: number,
+  s: number,
+  n: number,
+): void {
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (d + n > dstLen || s + n > srcLen) throw trap(TrapCode.memoryOutOfBounds);
+  if (n === 0) return;
+  if (dst === src) dst.copyWithin(d, s, s + n);
+  else dst.set(src.subarray(s, s + n), d);
+}
+
+export function memoryInit(
+  u8: Uint8Array,
+  len: number,
+  seg: Uint8Array,
+  d: number,
+  s: number,
+  n: number,
+): void {
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (d + n > len || s + n > seg.length) throw trap(TrapCode.memoryOutOfBounds);
+  if (n !== 0) u8.set(seg.subarray(s, s + n), d);
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+export function dataDrop(data: Uint8Array[], index: number): void {
+  data[index] = EMPTY_BYTES;
+}
+
+// ---- Tables ------------------------------------------------------------------------------------------
+
+/** V8's limit on table size; a table without a maximum grows at most to this. */
+export const MAX_TABLE_SIZE = 10_000_000;
+
+/** A table's element array (abi.ts); `max` is the table's maximum size when it has one. */
+export type TableArray = unknown[] & { max?: number | null };
+
+export function tableGrow(tbl: TableArray, init: unknown, delta: number): number {
+  delta >>>= 0;
+  const old = tbl.length;
+  const max = tbl.max ?? MAX_TABLE_SIZE;
+  if (old + delta > Math.min(max, MAX_TABLE_SIZE)) return -1;
+  for (let i = 0; i < delta; i++) tbl.push(init);
+  return old;
+}
+
+export function tableFill(tbl: unknown[], i: number, value: unknown, n: number): void {
+  i >>>= 0;
+  n >>>= 0;
+  if (i + n > tbl.length) throw trap(TrapCode.tableOutOfBounds);
+  for (let k = 0; k < n; k++) tbl[i + k] = value;
+}
+
+export function tableCopy(dst: unknown[], src: unknown[], d: number, s: number, n: number): void {
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (d + n > dst.length || s + n > src.length) throw trap(TrapCode.tableOutOfBounds);
+  if (dst === src && d > s) for (let k = n - 1; k >= 0; k--) dst[d + k] = src[s + k];
+  else for (let k = 0; k < n; k++) dst[d + k] = src[s + k];
+}
+
+export function tableInit(tbl: unknown[], seg: unknown[], d: number, s: number, n: number): void {
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (d + n > tbl.length || s + n > seg.length) throw trap(TrapCode.tableOutOfBounds);
+  for (let k = 0; k < n; k++) tbl[d + k] = seg[s + k];
+}
+
+const EMPTY_REFS: unknown[] = [];
+
+export function elemDrop(elem: unknown[][], index: number): void {
+  elem[index] = EMPTY_REFS;
+}
+
+/** call_indirect's checks; returns the callee's internal-convention function. */
+export function tableFunc(tbl: unknown[], i: number, sig: number): FuncRef['fn'] {
+  i >>>= 0;
+  if (i >= tbl.length) throw trap(TrapCode.undefinedElement);
+  const ref = tbl[i] as FuncRef | null;
+  if (ref === null) throw trap(TrapCode.nullFunction);
+  if (ref.sig !== sig) throw trap(TrapCode.signatureMismatch);
+  return ref.fn;
+}
