@@ -31,6 +31,8 @@
  *   result → returns lo and stores hi in `HI[0]`. Two or more results → each is
  *   stored in `RV[0..]` in order (an i64 takes two entries: lo, hi) and the
  *   function returns undefined. The caller reads `HI`/`RV` right after the call.
+ *   `HI` and `RV` are process-wide (helpers.ts), the same arrays in every
+ *   instance, so a wasm function imported from another instance is called directly.
  * - Imported functions are adapted by the linker to this convention, so a call
  *   never needs to know whether the callee is JS or wasm.
  * - Call stack exhaustion is the JS engine's own RangeError, as in V8.
@@ -40,7 +42,9 @@
  * signature id (equal ids ⇔ equal function types, across modules), `js` the
  * exported JS function (created lazily, then cached; the same JS function for
  * the same record). `REF{i}` in factory scope is the record of function i
- * (one per instance, so ref.func returns identical values).
+ * (one per instance, so ref.func returns identical values). The runtime's
+ * records also carry `index` (the exported function's `name`); an imported
+ * wasm function's REF{i} is the exporting instance's record itself.
  * `SIG{t}` in factory scope is the canonical signature id of type index t.
  *
  * ## Memories (index m)
@@ -50,11 +54,13 @@
  * Every access checks `ea + size <= LEN{m}` with the effective address computed
  * exactly in doubles (`(addr >>> 0) + offset`), else traps.
  * `memoryGrow(MEM{m}, deltaPages)` returns the old size in pages or -1; the
- * memory refreshes every instance's views before it returns.
+ * memory refreshes every instance's views before it returns. (`MEM{m}` is a
+ * runtime `WasmMemory`: `grow(deltaPages)`, `buffer`, `pages`.)
  *
  * ## Tables (index t)
  * `TBL{t}` is the table's element array (a JS Array that grows in place, so
- * the reference never changes). Its `length` is the table size.
+ * the reference never changes). Its `length` is the table size; its `max`
+ * property is the table's maximum size or null (for `tableGrow`).
  *
  * ## Globals (index g)
  * `G{g}` is a cell object shared with `WebAssembly.Global` and with other

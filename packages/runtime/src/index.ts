@@ -1,1 +1,24 @@
-export {};
+export * from './abi.js';
+export { Global, globalObject, globalOf } from './api/global.js';
+export { Memory, memoryObject, memoryOf } from './api/memory.js';
+export { Table, tableObject, tableOfObject } from './api/table.js';
+export { evalConst } from './const-expr.js';
+export { CompileError, LinkError, RuntimeError, type WasmErrorConstructor } from './errors.js';
+export {
+  exportFunction,
+  type FuncRecord,
+  funcRecordOf,
+  hostAdapter,
+  isExportedFunction,
+  toJSValue,
+  toWasmValue,
+} from './functions.js';
+export { newCell, WasmGlobal } from './global.js';
+export * as helpers from './helpers.js';
+export { buildFactorySource, type CompiledCode, type InstanceRecord, instantiate } from './instance.js';
+export { type ResolvedImports, resolveImports } from './link.js';
+export { detachBuffer, MAX_PAGES, PAGE_SIZE, WasmMemory } from './memory.js';
+export { invokeRaw, type RawValue } from './raw.js';
+export { canonicalSig, sigType } from './signatures.js';
+export { growTable, MAX_TABLE_SIZE, tableOf, WasmTable } from './table.js';
+export { bigHi, bigLo, pairToBigInt, toBigInt64 } from './values.js';

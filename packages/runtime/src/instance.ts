@@ -1,0 +1,256 @@
+/**
+ * Instantiation: link the imports, build the module factory (abi.ts) that
+ * turns the compiled function sources into closures over one instance's
+ * state, evaluate global initializers, create memories and tables, initialise
+ * element then data segments in order, run the start function, build the
+ * exports object.
+ *
+ * The factory is `new Function('rt', 'ctx', source)`, compiled once per
+ * compiled module and called once per instance; V8 reuses the inner functions'
+ * compiled code across calls. It does not validate or compile anything: the
+ * sources come from `@wasmloom/compiler`, the module from `@wasmloom/binary`.
+ */
+import type { ConstExpr, ElementSegment, FuncType, ModuleEnv, TableDef, WasmModule } from '@wasmloom/binary';
+import { Names } from './abi.js';
+import { globalObject } from './api/global.js';
+import { memoryObject } from './api/memory.js';
+import { tableObject } from './api/table.js';
+import { type ConstContext, evalConst } from './const-expr.js';
+import { LinkError, RuntimeError } from './errors.js';
+import { exportFunction, type FuncRecord } from './functions.js';
+import { WasmGlobal } from './global.js';
+import * as helpers from './helpers.js';
+import { resolveImports } from './link.js';
+import { WasmMemory } from './memory.js';
+import { canonicalSig } from './signatures.js';
+import { WasmTable } from './table.js';
+
+/** What instantiation needs of a compiled module: plain data (structured-cloneable). */
+export interface CompiledCode {
+  module: WasmModule;
+  env: ModuleEnv;
+  /** `sources[j]` defines `function f{env.numImportedFuncs + j}(...)`, the compiler's output. */
+  sources: readonly string[];
+  /** `buildFactorySource(module, env, sources)`, when already built (it is cached otherwise). */
+  factorySource?: string;
+}
+
+/** A live instance: the exports object and the internal objects behind it. */
+export interface InstanceRecord {
+  /** Frozen, null-prototype, one property per export in export order. */
+  exports: Record<string, unknown>;
+  funcs: FuncRecord[];
+  tables: WasmTable[];
+  memories: WasmMemory[];
+  globals: WasmGlobal[];
+}
+
+const helperBindings = helpers as unknown as Record<string, unknown>;
+const helperNames = Object.keys(helperBindings).filter((n) => n !== 'default');
+const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|LEN|TBL|G)\d+|DATA|ELEM|rt|ctx)$/;
+for (const n of helperNames) {
+  if (reserved.test(n)) throw new Error(`helpers.ts export '${n}' collides with a factory binding (abi.ts)`);
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_REFS: unknown[] = [];
+
+/** The factory source for a module: prelude, the function sources, epilogue (see abi.ts). */
+export function buildFactorySource(module: WasmModule, env: ModuleEnv, sources: readonly string[]): string {
+  const nImported = env.numImportedFuncs;
+  const out: string[] = ["'use strict';"];
+  out.push(`const {${helperNames.join(', ')}} = rt;`);
+  out.push(`const ${Names.data} = ctx.data, ${Names.elem} = ctx.elem, $funcs = ctx.funcs, $sigs = ctx.sigs;`);
+  for (let i = 0; i < nImported; i++) {
+    out.push(`const ${Names.func(i)} = $funcs[${i}].fn, ${Names.funcRef(i)} = $funcs[${i}];`);
+  }
+  env.types.forEach((t, i) => {
+    if (t.kind === 'func') out.push(`const ${Names.sig(i)} = $sigs[${i}];`);
+  });
+  env.memories.forEach((_, m) => {
+    out.push(
+      `const ${Names.memory(m)} = ctx.memories[${m}];`,
+      `let ${Names.dataView(m)}, ${Names.bytes(m)}, ${Names.byteLength(m)};`,
+    );
+  });
+  env.tables.forEach((_, t) => {
+    out.push(`const ${Names.table(t)} = ctx.tables[${t}];`);
+  });
+  env.globals.forEach((_, g) => {
+    out.push(`const ${Names.global(g)} = ctx.globals[${g}];`);
+  });
+  out.push('// ---- functions');
+  for (const src of sources) out.push(src);
+  out.push('// ---- records and views');
+  const refs: string[] = [];
+  for (let j = 0; j < module.functions.length; j++) {
+    const i = nImported + j;
+    const ref = Names.funcRef(i);
+    out.push(
+      `const ${ref} = {fn: ${Names.func(i)}, sig: ${Names.sig(env.funcs[i])}, js: null, index: ${i}};`,
+    );
+    refs.push(ref);
+  }
+  const refreshers: string[] = [];
+  env.memories.forEach((_, m) => {
+    const fn = `$refresh${m}`;
+    out.push(
+      `function ${fn}() {`,
+      `  const b = ${Names.memory(m)}.buffer;`,
+      `  ${Names.dataView(m)} = new DataView(b);`,
+      `  ${Names.bytes(m)} = new Uint8Array(b);`,
+      `  ${Names.byteLength(m)} = b.byteLength;`,
+      '}',
+      `${fn}();`,
+    );
+    refreshers.push(fn);
+  });
+  out.push(`return {refs: [${refs.join(', ')}], refresh: [${refreshers.join(', ')}]};`);
+  return out.join('\n');
+}
+
+interface FactoryContext {
+  funcs: FuncRecord[];
+  sigs: number[];
+  memories: WasmMemory[];
+  tables: unknown[][];
+  globals: unknown[];
+  data: Uint8Array[];
+  elem: unknown[][];
+}
+interface FactoryResult {
+  refs: FuncRecord[];
+  refresh: (() => void)[];
+}
+type Factory = (rt: Record<string, unknown>, ctx: FactoryContext) => FactoryResult;
+
+const factories = new WeakMap<CompiledCode, Factory>();
+
+function factoryOf(code: CompiledCode): Factory {
+  let factory = factories.get(code);
+  if (factory === undefined) {
+    const source = code.factorySource ?? buildFactorySource(code.module, code.env, code.sources);
+    factory = new Function('rt', 'ctx', source) as Factory;
+    factories.set(code, factory);
+  }
+  return factory;
+}
+
+/** A segment offset as an unsigned address (i32: `>>> 0`, i64: BigInt). */
+function address(v: unknown): number {
+  return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
+}
+
+function elementValues(seg: ElementSegment, consts: ConstContext): unknown[] {
+  if (seg.funcIndices !== null) return seg.funcIndices.map((i) => consts.refs[i]);
+  return (seg.exprs ?? []).map((e: ConstExpr) => evalConst(e, consts));
+}
+
+/**
+ * Instantiates a compiled module with the given imports (the JS API's
+ * `importObject`, possibly undefined). Throws TypeError/LinkError from linking,
+ * RuntimeError when a segment does not fit or the start function traps, and
+ * whatever an imported JS function called by the start function throws.
+ */
+export function instantiate(code: CompiledCode, importObject?: unknown): InstanceRecord {
+  const { module, env } = code;
+  const resolved = resolveImports(module, env, importObject);
+  const factory = factoryOf(code);
+
+  const globals = resolved.globals.slice();
+  for (const def of module.globals) globals.push(new WasmGlobal(def.type.type, def.type.mutable));
+  const memories = resolved.memories.slice();
+  for (const def of module.memories) {
+    memories.push(new WasmMemory(def.limits.min, def.limits.max, def.limits.shared));
+  }
+  const tables = resolved.tables.slice();
+  for (const def of module.tables)
+    tables.push(new WasmTable(def.refType, def.limits.min, def.limits.max, null));
+
+  const sigs = env.types.map((t) => (t.kind === 'func' ? canonicalSig(t as FuncType) : -1));
+  const elem: unknown[][] = [];
+  const data = module.data.map((d) => d.bytes);
+  const built = factory(helperBindings, {
+    funcs: resolved.funcs,
+    sigs,
+    memories,
+    tables: tables.map((t) => t.elements),
+    globals: globals.map((g) => g.cell),
+    data,
+    elem,
+  });
+  const funcs = resolved.funcs.concat(built.refs);
+  // Registered for good: even if instantiation fails below, segments may
+  // already have put this instance's functions into imported tables.
+  memories.forEach((mem, m) => {
+    mem.onGrow(built.refresh[m]);
+  });
+
+  // Globals in order: an initializer sees imported globals and earlier definitions.
+  const consts: ConstContext = { globals, refs: funcs, f32FromBits: helpers.f32FromBits };
+  const nImportedGlobals = resolved.globals.length;
+  module.globals.forEach((def, j) => {
+    globals[nImportedGlobals + j].setInternal(evalConst(def.init, consts));
+  });
+  const nImportedTables = resolved.tables.length;
+  module.tables.forEach((def: TableDef, j) => {
+    if (def.init !== null) {
+      const init = evalConst(def.init, consts);
+      tables[nImportedTables + j].elements.fill(init);
+    }
+  });
+
+  // Element segments, then data segments, each bounds-checked in turn (2.0):
+  // a segment that does not fit fails instantiation; earlier writes stay.
+  for (const seg of module.elements) elem.push(elementValues(seg, consts));
+  module.elements.forEach((seg, e) => {
+    if (seg.mode === 'active') {
+      const table = tables[seg.table].elements;
+      const values = elem[e];
+      const offset = address(evalConst(seg.offset!, consts));
+      if (offset + values.length > table.length) throw new RuntimeError('table index is out of bounds');
+      for (let k = 0; k < values.length; k++) table[offset + k] = values[k];
+    }
+    if (seg.mode !== 'passive') elem[e] = EMPTY_REFS;
+  });
+  module.data.forEach((seg, d) => {
+    if (seg.mode !== 'active') return;
+    const mem = memories[seg.memory];
+    const offset = address(evalConst(seg.offset!, consts));
+    if (offset + seg.bytes.length > mem.buffer.byteLength)
+      throw new RuntimeError('data segment is out of bounds');
+    new Uint8Array(mem.buffer).set(seg.bytes, offset);
+    data[d] = EMPTY_BYTES;
+  });
+
+  if (module.start !== null) (funcs[module.start].fn as () => void)();
+
+  const exports = Object.create(null) as Record<string, unknown>;
+  for (const exp of module.exports) {
+    let value: unknown;
+    switch (exp.kind) {
+      case 0:
+        value = exportFunction(funcs[exp.index]);
+        break;
+      case 1:
+        value = tableObject(tables[exp.index]);
+        break;
+      case 2:
+        value = memoryObject(memories[exp.index]);
+        break;
+      case 3:
+        value = globalObject(globals[exp.index]);
+        break;
+      default:
+        throw new LinkError(`export "${exp.name}": tag exports are not supported yet`);
+    }
+    Object.defineProperty(exports, exp.name, {
+      value,
+      enumerable: true,
+      writable: false,
+      configurable: false,
+    });
+  }
+  Object.freeze(exports);
+  return { exports, funcs, tables, memories, globals };
+}
