@@ -1,31 +1,17 @@
 /**
- * Decoding and module-level validation of a whole module held in memory: the
- * binary parser, then a decode check of every function body. Function bodies
- * are not type-checked yet: that is the compiler's single pass, which comes
- * with instantiation.
+ * Compiling a whole module held in memory: the binary parser (decoding and
+ * module-level validation), then the compiler's single pass over every function
+ * body (validation and JS emission). The result is the runtime's `CompiledCode`:
+ * plain data, ready to instantiate.
  */
-import {
-  checkBodyDecodes,
-  type Features,
-  type FunctionBody,
-  type ModuleEnv,
-  parseModule,
-  type WasmModule,
-} from '@wasmloom/binary';
+import { type Features, parseModule } from '@wasmloom/binary';
+import { compileFunction } from '@wasmloom/compiler';
+import type { CompiledCode } from '@wasmloom/runtime';
 
-export interface DecodedModule {
-  module: WasmModule;
-  env: ModuleEnv;
-  bodies: FunctionBody[];
-}
-
-/** Throws the first `WasmError` (malformed or invalid), with its byte offset. */
-export function decodeModule(bytes: Uint8Array, features: Features): DecodedModule {
+/** Throws the first `WasmError` (malformed or invalid, in index order), with its byte offset. */
+export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
   const { module, env, bodies } = parseModule(bytes, { features, keepBodies: true });
-  for (const body of bodies) {
-    const type = env.types[env.funcs[body.index]];
-    const numParams = type && type.kind === 'func' ? type.params.length : 0;
-    checkBodyDecodes(body.bytes, features, body.offset, body.index, numParams);
-  }
-  return { module, env, bodies };
+  const sources = new Array<string>(bodies.length);
+  for (let i = 0; i < bodies.length; i++) sources[i] = compileFunction(env, bodies[i].index, bodies[i]);
+  return { module, env, sources };
 }

@@ -1,30 +1,13 @@
 /**
- * `WebAssembly.CompileError`, `LinkError` and `RuntimeError`: plain subclasses
- * of `Error` whose prototypes carry `name` (non-enumerable, as for the native
- * error types), shared by every namespace `createWebAssembly` makes, so
- * `instanceof` works across them.
+ * `WebAssembly.CompileError`, `LinkError` and `RuntimeError` are the runtime's
+ * (shared by every namespace, so `instanceof` works across them).
  */
 import type { WasmError } from '@wasmloom/binary';
+import { CompileError } from '@wasmloom/runtime';
 
-function setName(ctor: { prototype: object }, name: string): void {
-  Object.defineProperty(ctor.prototype, 'name', {
-    value: name,
-    writable: true,
-    enumerable: false,
-    configurable: true,
-  });
-}
-
-export class CompileError extends Error {}
-setName(CompileError, 'CompileError');
-
-export class LinkError extends Error {}
-setName(LinkError, 'LinkError');
-
-export class RuntimeError extends Error {}
-setName(RuntimeError, 'RuntimeError');
+export { CompileError, LinkError, RuntimeError } from '@wasmloom/runtime';
 
 /** The CompileError for a decoding or validation failure: its message carries the byte offset. */
-export function compileErrorFrom(e: WasmError): CompileError {
-  return new CompileError(e.describe(), { cause: e });
+export function compileErrorFrom(e: WasmError, context?: string): Error {
+  return new CompileError(context ? `${context}: ${e.describe()}` : e.describe(), { cause: e });
 }

@@ -8,11 +8,11 @@ import { createWebAssembly } from './namespace.js';
 
 export type { FeatureName, Features } from '@wasmloom/binary';
 export { DEFAULT_FEATURES } from '@wasmloom/binary';
-export { CompileError, LinkError, RuntimeError } from './errors.js';
+export { CompileError, Global, LinkError, Memory, RuntimeError, Table } from '@wasmloom/runtime';
 export type { ImportExportKind, ModuleExportDescriptor, ModuleImportDescriptor } from './module.js';
 export {
   createWebAssembly,
-  INSTANTIATION_NOT_IMPLEMENTED,
+  INVOKE_RAW,
   type WebAssemblyNamespace,
   type WebAssemblyOptions,
 } from './namespace.js';

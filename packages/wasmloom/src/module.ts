@@ -4,8 +4,9 @@
  * reflection functions of any wasmloom namespace accept modules of any other.
  */
 import { externalKindNames, type Features, WasmError } from '@wasmloom/binary';
+import type { CompiledCode } from '@wasmloom/runtime';
 import { copyBytes } from './bytes.js';
-import { type DecodedModule, decodeModule } from './decode.js';
+import { compileModuleBytes } from './decode.js';
 import { compileErrorFrom } from './errors.js';
 
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
@@ -23,7 +24,7 @@ export interface ModuleImportDescriptor {
 
 export interface ModuleState {
   features: Features;
-  decoded: DecodedModule;
+  code: CompiledCode;
 }
 
 const states = new WeakMap<object, ModuleState>();
@@ -42,7 +43,7 @@ export function isModule(m: unknown): boolean {
 /** Decodes and validates `bytes` (owned by the module from now on); CompileError on failure. */
 export function compileBytes(bytes: Uint8Array, features: Features): ModuleState {
   try {
-    return { features, decoded: decodeModule(bytes, features) };
+    return { features, code: compileModuleBytes(bytes, features) };
   } catch (e) {
     if (e instanceof WasmError) throw compileErrorFrom(e);
     throw e;
@@ -79,22 +80,22 @@ export function defineModuleClass(features: Features): ModuleClass {
     }
 
     static exports(module: object): ModuleExportDescriptor[] {
-      const { decoded } = moduleState(module, 'WebAssembly.Module.exports()');
-      return decoded.module.exports.map((e) => ({ name: e.name, kind: kindName(e.kind) }));
+      const { code } = moduleState(module, 'WebAssembly.Module.exports()');
+      return code.module.exports.map((e) => ({ name: e.name, kind: kindName(e.kind) }));
     }
 
     static imports(module: object): ModuleImportDescriptor[] {
-      const { decoded } = moduleState(module, 'WebAssembly.Module.imports()');
-      return decoded.module.imports.map((i) => ({ module: i.module, name: i.name, kind: kindName(i.kind) }));
+      const { code } = moduleState(module, 'WebAssembly.Module.imports()');
+      return code.module.imports.map((i) => ({ module: i.module, name: i.name, kind: kindName(i.kind) }));
     }
 
     static customSections(module: object, sectionName: string): ArrayBuffer[] {
-      const { decoded } = moduleState(module, 'WebAssembly.Module.customSections()');
+      const { code } = moduleState(module, 'WebAssembly.Module.customSections()');
       // biome-ignore lint/complexity/noArguments: customSections.length must stay 2 (Web IDL)
       if (arguments.length < 2)
         throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
       const name = `${sectionName}`;
-      return decoded.module.customSections
+      return code.module.customSections
         .filter((s) => s.name === name)
         .map((s) => new Uint8Array(s.bytes).buffer as ArrayBuffer);
     }

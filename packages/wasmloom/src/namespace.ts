@@ -1,15 +1,13 @@
 /**
  * The `WebAssembly` namespace. `createWebAssembly({ features })` makes one whose
  * `validate`, `Module` and `compile` accept exactly the given features (the
- * defaults otherwise); the errors classes are shared by all namespaces.
- *
- * At this stage decoding and module-level validation are real; instantiation
- * is not available yet (the compiler and runtime come later): `Instance` and
- * `instantiate` fail with an Error saying so.
+ * defaults otherwise); error classes, `Memory`, `Table` and `Global` are shared
+ * by all namespaces.
  */
 import { type Features, WasmError } from '@wasmloom/binary';
+import { Global, instantiate as instantiateCode, invokeRaw, Memory, Table } from '@wasmloom/runtime';
 import { copyBytes, viewBytes } from './bytes.js';
-import { decodeModule } from './decode.js';
+import { compileModuleBytes } from './decode.js';
 import { CompileError, LinkError, RuntimeError } from './errors.js';
 import { resolveFeatures } from './features.js';
 import {
@@ -29,38 +27,51 @@ export interface WebAssemblyOptions {
 export interface WebAssemblyNamespace {
   validate(bytes: BufferSource): boolean;
   compile(bytes: BufferSource): Promise<object>;
-  instantiate(source: BufferSource | object, importObject?: object): Promise<never>;
+  instantiate(source: BufferSource | object, importObject?: object): Promise<unknown>;
   Module: ModuleClass;
   Instance: new (module: object, importObject?: object) => object;
   CompileError: typeof CompileError;
   LinkError: typeof LinkError;
   RuntimeError: typeof RuntimeError;
+  Memory: typeof Memory;
+  Table: typeof Table;
+  Global: typeof Global;
   /** The features this namespace compiles with. */
   readonly features: Readonly<Features>;
 }
 
-export const INSTANTIATION_NOT_IMPLEMENTED =
-  'instantiation is not implemented yet in wasmloom (validate, Module and compile work; Instance needs the compiler and runtime)';
+/** Exact-bits calls for test runners (see @wasmloom/runtime `invokeRaw`). */
+export const INVOKE_RAW: unique symbol = Symbol.for('wasmloom.invokeRaw') as never;
+
+const instanceExports = new WeakMap<object, object>();
+
+/** `WebAssembly.Instance`: shared by every namespace (a Module carries its own features). */
+class Instance {
+  constructor(module: object, importObject?: object) {
+    const { code } = moduleState(module, 'WebAssembly.Instance()');
+    instanceExports.set(this, instantiateCode(code, importObject).exports);
+  }
+
+  get exports(): object {
+    const exports = instanceExports.get(this);
+    if (exports === undefined) throw new TypeError('Receiver is not a WebAssembly.Instance');
+    return exports;
+  }
+}
+Object.defineProperty(Instance.prototype, 'exports', { enumerable: true });
+Object.defineProperty(Instance.prototype, Symbol.toStringTag, {
+  value: 'WebAssembly.Instance',
+  configurable: true,
+});
 
 export function createWebAssembly(options: WebAssemblyOptions = {}): WebAssemblyNamespace {
   const features = resolveFeatures(options?.features);
   const Module = defineModuleClass(features);
 
-  class Instance {
-    constructor(module: object, _importObject?: object) {
-      moduleState(module, 'WebAssembly.Instance()');
-      throw new Error(`WebAssembly.Instance(): ${INSTANTIATION_NOT_IMPLEMENTED}`);
-    }
-  }
-  Object.defineProperty(Instance.prototype, Symbol.toStringTag, {
-    value: 'WebAssembly.Instance',
-    configurable: true,
-  });
-
   function validate(bytes: BufferSource): boolean {
     const view = viewBytes(bytes, 'WebAssembly.validate()');
     try {
-      decodeModule(view, features);
+      compileModuleBytes(view, features);
       return true;
     } catch (e) {
       if (e instanceof WasmError) return false;
@@ -76,11 +87,14 @@ export function createWebAssembly(options: WebAssemblyOptions = {}): WebAssembly
     }).then((copy) => wrapModule(Module, compileBytes(copy as Uint8Array, features)));
   }
 
-  function instantiate(source: BufferSource | object, _importObject?: object): Promise<never> {
-    const module = isModule(source) ? Promise.resolve(source) : compile(source as BufferSource);
-    return module.then(() => {
-      throw new Error(`WebAssembly.instantiate(): ${INSTANTIATION_NOT_IMPLEMENTED}`);
-    });
+  function instantiate(source: BufferSource | object, importObject?: object): Promise<unknown> {
+    if (isModule(source)) {
+      return Promise.resolve().then(() => new Instance(source, importObject));
+    }
+    return compile(source as BufferSource).then((module) => ({
+      module,
+      instance: new Instance(module, importObject),
+    }));
   }
 
   const ns = {} as WebAssemblyNamespace;
@@ -88,11 +102,12 @@ export function createWebAssembly(options: WebAssemblyOptions = {}): WebAssembly
   for (const [name, fn] of Object.entries(fns)) {
     Object.defineProperty(ns, name, { value: fn, writable: true, enumerable: true, configurable: true });
   }
-  const classes = { Module, Instance, CompileError, LinkError, RuntimeError };
+  const classes = { Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError };
   for (const [name, value] of Object.entries(classes)) {
     Object.defineProperty(ns, name, { value, writable: true, enumerable: false, configurable: true });
   }
   Object.defineProperty(ns, 'features', { value: features, enumerable: false });
+  Object.defineProperty(ns, INVOKE_RAW, { value: invokeRaw, enumerable: false });
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'WebAssembly', configurable: true });
   return ns;
 }

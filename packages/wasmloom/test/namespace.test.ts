@@ -177,17 +177,45 @@ describe('compile', () => {
   });
 });
 
-describe('instantiation (not implemented at this stage)', () => {
-  it('Instance throws a clear Error', () => {
-    const m = new WA.Module(empty);
-    expect(() => new WA.Instance(m, {})).toThrow(/instantiation is not implemented yet/);
+/** (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add) and a trapping "boom". */
+const adder = module(
+  section(
+    1,
+    vec([
+      [0x60, 2, 0x7f, 0x7f, 1, 0x7f],
+      [0x60, 0, 0],
+    ]),
+  ),
+  section(3, vec([[0], [1]])),
+  section(
+    7,
+    vec([
+      [...str('add'), 0, 0],
+      [...str('boom'), 0, 1],
+    ]),
+  ),
+  section(10, vec([body(0x20, 0, 0x20, 1, 0x6a, 0x0b), body(0x00, 0x0b)])),
+);
+
+describe('instantiation', () => {
+  it('Instance runs exported functions; traps are RuntimeErrors', () => {
+    const instance = new WA.Instance(new WA.Module(adder), {}) as {
+      exports: Record<string, CallableFunction>;
+    };
+    expect(instance.exports.add(2, 40)).toBe(42);
+    expect(instance.exports.add(0x7fffffff, 1)).toBe(-0x80000000);
+    expect(() => instance.exports.boom()).toThrow(RuntimeError);
+    expect(Object.isFrozen(instance.exports)).toBe(true);
+    expect(Object.getPrototypeOf(instance.exports)).toBe(null);
     expect(() => new WA.Instance({}, {})).toThrow(TypeError);
   });
 
-  it('instantiate rejects: CompileError for bad bytes, else not implemented', async () => {
+  it('instantiate: bytes give {module, instance}, a Module gives an Instance, bad bytes a CompileError', async () => {
     await expect(WA.instantiate(badOpcode)).rejects.toBeInstanceOf(CompileError);
-    await expect(WA.instantiate(empty)).rejects.toThrow(/not implemented yet/);
-    await expect(WA.instantiate(new WA.Module(empty))).rejects.toThrow(/not implemented yet/);
+    const { module: m, instance } = (await WA.instantiate(adder)) as { module: object; instance: object };
+    expect(m).toBeInstanceOf(WA.Module);
+    expect(instance).toBeInstanceOf(WA.Instance);
+    expect(await WA.instantiate(new WA.Module(empty))).toBeInstanceOf(WA.Instance);
   });
 });
 
