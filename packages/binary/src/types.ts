@@ -92,7 +92,10 @@ export function valTypeName(t: ValType): string {
     const h = heapOf(t);
     let heapName: string;
     if (h >= CONCRETE) heapName = String(h - CONCRETE);
-    else heapName = Object.keys(HeapTypes).find((k) => HeapTypes[k as keyof typeof HeapTypes] === h) ?? `0x${h.toString(16)}`;
+    else
+      heapName =
+        Object.keys(HeapTypes).find((k) => HeapTypes[k as keyof typeof HeapTypes] === h) ??
+        `0x${h.toString(16)}`;
     return isNullable(t) ? `(ref null ${heapName})` : `(ref ${heapName})`;
   }
   return `<0x${t.toString(16)}>`;
