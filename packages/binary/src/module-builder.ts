@@ -355,9 +355,6 @@ export class ModuleBuilder {
   }
 
   private addGlobals(d: Decoded<WasmModule['globals'][number]>): void {
-    if (this.globals.length + d.items.length > IMPL_LIMITS.globals) {
-      throw invalid(`globals count exceeds internal limit of ${IMPL_LIMITS.globals}`, d.offsets[0]);
-    }
     for (let i = 0; i < d.items.length; i++) {
       const g = d.items[i];
       this.checkValType(g.type.type, d.offsets[i]);

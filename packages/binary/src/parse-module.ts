@@ -4,7 +4,6 @@
  * of any size (the streaming compile path). Both report the same payloads and
  * the same first error for the same bytes, however they are split.
  */
-import type { WasmError } from './errors.js';
 import { ModuleBuilder, type ParsedModule } from './module-builder.js';
 import { StreamingParser } from './streaming-parser.js';
 import { DEFAULT_FEATURES, type Features, type FunctionBody, type ModuleEnv } from './types.js';
@@ -81,7 +80,8 @@ export class ModuleDecoder {
   private pendingLength = 0;
   /** Bytes the parser needs (counted from the start of `pending`) before it can progress. */
   private needed = 0;
-  private error: WasmError | null = null;
+  /** The first error, rethrown by every later call. */
+  private error: unknown = null;
   private result: ParsedModule | null = null;
 
   constructor(options?: ParseOptions) {
@@ -106,10 +106,15 @@ export class ModuleDecoder {
       this.run(chunk, false);
       return;
     }
-    // The caller may reuse `chunk` once we return: keep a copy.
-    this.pending.push(chunk.slice());
+    if (this.pendingLength + chunk.length < this.needed) {
+      // Not enough to progress yet. The caller may reuse `chunk` once we return: keep a copy.
+      this.pending.push(chunk.slice());
+      this.pendingLength += chunk.length;
+      return;
+    }
+    this.pending.push(chunk);
     this.pendingLength += chunk.length;
-    if (this.pendingLength >= this.needed) this.run(this.takePending(), false);
+    this.run(this.takePending(), false);
   }
 
   finish(): ParsedModule {
@@ -118,6 +123,7 @@ export class ModuleDecoder {
     return this.result!;
   }
 
+  /** The pending parts as one buffer (a new one unless there is a single part). */
   private takePending(): Uint8Array {
     const parts = this.pending;
     let data: Uint8Array;
@@ -155,7 +161,7 @@ export class ModuleDecoder {
         }
       }
     } catch (e) {
-      this.error = e as WasmError;
+      this.error = e;
       throw e;
     }
     if (pos < data.length) {

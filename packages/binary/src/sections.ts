@@ -77,7 +77,6 @@ export const IMPL_LIMITS = {
   functionBodySize: 7_654_321,
   params: 1_000,
   results: 1_000,
-  locals: 50_000,
   structFields: 10_000,
   arrayNewFixed: 10_000,
   subtypeDepth: 63,

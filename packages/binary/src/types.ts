@@ -276,7 +276,10 @@ export interface Features {
 }
 export type FeatureName = keyof Features;
 
-/** WebAssembly 2.0 as Node 20's native engine accepts it by default. */
+/**
+ * WebAssembly 2.0 plus the proposals Node 20 enables by default (threads, exceptions,
+ * tail calls) and extended-const (standard in WebAssembly 3.0; Node 20 keeps it behind a flag).
+ */
 export const DEFAULT_FEATURES: Readonly<Features> = Object.freeze({
   signExtension: true,
   saturatingFloatToInt: true,

@@ -519,28 +519,6 @@ function nodeVerdicts(files: string[]): string[] {
   return JSON.parse(out.toString());
 }
 
-/**
- * Known disagreements that are not this layer's to fix, by "script:line" (the
- * memory64 copy of binary-leb128.wast has the same cases at other lines):
- * - reader.ts `s64` accepts a 10th byte whose unused bits do not match the
- *   sign bit (0x7e, 0x01);
- * - reader.ts decodes names with a TextDecoder that drops a leading BOM, so
- *   "\u{feff}" and "" collide as export names.
- */
-const KNOWN_READER_ISSUES = new Set([
-  'binary:335',
-  'binary:345',
-  'binary:376',
-  'binary:386',
-  'binary:815',
-  'binary:825',
-  'binary-leb128:925',
-  'binary-leb128:926',
-  'binary-leb128:935',
-  'binary-leb128:936',
-  'names:19',
-]);
-
 describe.runIf(existsSync(JSON_ROOT))('spec test suite binary modules', () => {
   const cases = suiteCases();
 
@@ -550,8 +528,7 @@ describe.runIf(existsSync(JSON_ROOT))('spec test suite binary modules', () => {
     const rejected: string[] = [];
     for (const c of valid) {
       const e = ours(new Uint8Array(readFileSync(c.file)), GROUP_FEATURES[c.group], false);
-      if (e && !KNOWN_READER_ISSUES.has(`${c.script}:${c.line}`))
-        rejected.push(`${c.group}/${c.script}:${c.line} ${e.message}`);
+      if (e) rejected.push(`${c.group}/${c.script}:${c.line} ${e.message}`);
     }
     expect(rejected).toEqual([]);
   });
@@ -563,8 +540,7 @@ describe.runIf(existsSync(JSON_ROOT))('spec test suite binary modules', () => {
         c.type === 'assert_malformed' &&
         /^(binary|binary-leb128|custom|utf8-.*)$/.test(c.script) &&
         // Needs body validation (memory.init / data.drop without a data count): the compiler's job.
-        c.text !== 'data count section required' &&
-        !KNOWN_READER_ISSUES.has(`${c.script}:${c.line}`),
+        c.text !== 'data count section required',
     );
     expect(picked.length).toBeGreaterThan(500);
     const accepted: string[] = [];
@@ -599,7 +575,6 @@ describe.runIf(existsSync(JSON_ROOT))('spec test suite binary modules', () => {
         continue;
       }
       moduleLevel++;
-      if (KNOWN_READER_ISSUES.has(`${c.script}:${c.line}`)) continue;
       if (!ours(new Uint8Array(readFileSync(c.file)), GROUP_FEATURES[c.group], false)) {
         accepted.push(`${c.group}/${c.script}:${c.line} ${c.type} "${c.text}" (node: ${node})`);
       }

@@ -236,7 +236,10 @@ describe.runIf(bigModules.length > 0)('StreamingParser speed', () => {
         let codeBytes = 0;
         let bodies = 0;
         for (;;) {
-          const step = p.parse(new Uint8Array(bytes.buffer, pos, bytes.length - pos), true);
+          const step = p.parse(
+            new Uint8Array(bytes.buffer, bytes.byteOffset + pos, bytes.length - pos),
+            true,
+          );
           if (step.type !== 'parsed') throw new Error('needMoreData at eof');
           pos += step.consumed;
           const payload = step.payload;
