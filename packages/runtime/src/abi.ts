@@ -10,6 +10,18 @@
  * reaches only these names and its own locals (wasm code reaches nothing but its
  * imports). Keep this file and `helpers.ts` in step with the emitter.
  *
+ * Every factory-scope binding is a `var`, never `let`/`const`: V8 guards each
+ * read of an outer function's `let`/`const` from an inner function with a hole
+ * (TDZ) check.
+ *
+ * ## Inside a function (the compiler's business, listed so the names stay free)
+ * Locals `l{i}`/`k{i}`, stack slots `s{h}`/`t{h}`, the scratch `x`; `$LEN{m}`,
+ * `$DV{m}`, `$U8{m}`: copies of the memory bindings, read on entry and again
+ * after every call and memory.grow; labels `L{n}` for blocks and loops, and
+ * `T{c}` wrapping the whole body: a trap is `break T{c}`, and the one
+ * `throw trap(c)` per trap code sits after the body (a call V8 never saw
+ * executed inside a loop would stop TurboFan from peeling that loop).
+ *
  * ## Values
  * - i32: a JS number holding a signed 32-bit integer (`x | 0`).
  * - i64: TWO JS numbers, low and high signed 32-bit halves. A stack slot, local,
@@ -51,8 +63,10 @@
  * `MEM{m}` is the memory's internal state object; the factory keeps views in
  * factory-scope variables refreshed whenever the memory grows or is replaced:
  * `DV{m}` (DataView), `U8{m}` (Uint8Array), `LEN{m}` (byte length, a number).
- * Every access checks `ea + size <= LEN{m}` with the effective address computed
- * exactly in doubles (`(addr >>> 0) + offset`), else traps.
+ * Every access checks `(addr >>> 0) > LEN{m} - (offset + size)` (in int32 and
+ * doubles, never wrapping), else traps; a check implied by an earlier one on
+ * the same local is left out (memory never shrinks). The access uses the
+ * DataView (any alignment, little-endian) or U8 for bytes.
  * `memoryGrow(MEM{m}, deltaPages)` returns the old size in pages or -1; the
  * memory refreshes every instance's views before it returns. (`MEM{m}` is a
  * runtime `WasmMemory`: `grow(deltaPages)`, `buffer`, `pages`.)
@@ -64,7 +78,10 @@
  *
  * ## Globals (index g)
  * `G{g}` is a cell object shared with `WebAssembly.Global` and with other
- * instances that import it: `{ v }`, and for i64 `{ v: lo, h: hi }`.
+ * instances that import it: `{ v }`, and for i64 `{ v: lo, h: hi }`. An
+ * immutable global's value is also in `GV{g}` (and `GH{g}`, the i64 high half):
+ * the factory's epilogue returns `globals()`, which the instance calls once the
+ * initializers have run, before any function runs.
  *
  * ## Segments
  * `DATA[d]`: Uint8Array of data segment d (empty after data.drop).
@@ -72,7 +89,8 @@
  *
  * ## Traps
  * `throw trap(code)` where code is one of `TrapCode`; `trap` returns a
- * `WebAssembly.RuntimeError` with the message native V8 uses.
+ * `WebAssembly.RuntimeError` with the message native V8 uses. Generated code
+ * throws only at the end of a function (see above); helpers throw directly.
  */
 
 /** Names of the factory-scope bindings, as the emitter writes them. */
@@ -86,6 +104,8 @@ export const Names = {
   byteLength: (m: number) => `LEN${m}`,
   table: (t: number) => `TBL${t}`,
   global: (g: number) => `G${g}`,
+  globalValue: (g: number) => `GV${g}`,
+  globalHi: (g: number) => `GH${g}`,
   hi: 'HI',
   results: 'RV',
   data: 'DATA',
@@ -106,6 +126,7 @@ export const TrapCode = {
   dataSegmentOutOfBounds: 9,
   nullReference: 10,
   undefinedElement: 11,
+  remainderByZero: 12,
 } as const;
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
 
@@ -122,6 +143,7 @@ export const trapMessages: Record<TrapCode, string> = {
   9: 'data segment out of bounds',
   10: 'dereferencing a null pointer',
   11: 'table index is out of bounds',
+  12: 'remainder by zero',
 };
 
 /** The internal-convention function and its identity for tables and ref.func. */

@@ -2,6 +2,8 @@ export * from './abi.js';
 export { Global, globalObject, globalOf } from './api/global.js';
 export { Memory, memoryObject, memoryOf } from './api/memory.js';
 export { Table, tableObject, tableOfObject } from './api/table.js';
+export { Exception, Tag, tagObject, tagOf, WasmTag } from './api/tag.js';
+export * as webidl from './api/webidl.js';
 export { evalConst } from './const-expr.js';
 export { CompileError, LinkError, RuntimeError, type WasmErrorConstructor } from './errors.js';
 export {
@@ -15,7 +17,13 @@ export {
 } from './functions.js';
 export { newCell, WasmGlobal } from './global.js';
 export * as helpers from './helpers.js';
-export { buildFactorySource, type CompiledCode, type InstanceRecord, instantiate } from './instance.js';
+export {
+  buildFactorySource,
+  type CompiledCode,
+  type InstanceRecord,
+  instantiate,
+  instantiateResolved,
+} from './instance.js';
 export { type ResolvedImports, resolveImports } from './link.js';
 export { detachBuffer, MAX_PAGES, PAGE_SIZE, WasmMemory } from './memory.js';
 export { invokeRaw, type RawValue } from './raw.js';

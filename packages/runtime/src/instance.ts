@@ -15,12 +15,13 @@ import { Names } from './abi.js';
 import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
 import { tableObject } from './api/table.js';
+import { tagObject, WasmTag } from './api/tag.js';
 import { type ConstContext, evalConst } from './const-expr.js';
 import { LinkError, RuntimeError } from './errors.js';
 import { exportFunction, type FuncRecord } from './functions.js';
 import { WasmGlobal } from './global.js';
 import * as helpers from './helpers.js';
-import { resolveImports } from './link.js';
+import { type ResolvedImports, resolveImports } from './link.js';
 import { WasmMemory } from './memory.js';
 import { canonicalSig } from './signatures.js';
 import { WasmTable } from './table.js';
@@ -43,11 +44,12 @@ export interface InstanceRecord {
   tables: WasmTable[];
   memories: WasmMemory[];
   globals: WasmGlobal[];
+  tags: WasmTag[];
 }
 
 const helperBindings = helpers as unknown as Record<string, unknown>;
 const helperNames = Object.keys(helperBindings).filter((n) => n !== 'default');
-const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|LEN|TBL|G)\d+|DATA|ELEM|rt|ctx)$/;
+const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|LEN|TBL|G|GV|GH)\d+|DATA|ELEM|rt|ctx)$/;
 for (const n of helperNames) {
   if (reserved.test(n)) throw new Error(`helpers.ts export '${n}' collides with a factory binding (abi.ts)`);
 }
@@ -59,25 +61,34 @@ const EMPTY_REFS: unknown[] = [];
 export function buildFactorySource(module: WasmModule, env: ModuleEnv, sources: readonly string[]): string {
   const nImported = env.numImportedFuncs;
   const out: string[] = ["'use strict';"];
-  out.push(`const {${helperNames.join(', ')}} = rt;`);
-  out.push(`const ${Names.data} = ctx.data, ${Names.elem} = ctx.elem, $funcs = ctx.funcs, $sigs = ctx.sigs;`);
+  // `var`, not `const`: inner functions read a `const` of an outer function
+  // with a hole check (TDZ) on every access.
+  out.push(`var {${helperNames.join(', ')}} = rt;`);
+  out.push(`var ${Names.data} = ctx.data, ${Names.elem} = ctx.elem, $funcs = ctx.funcs, $sigs = ctx.sigs;`);
   for (let i = 0; i < nImported; i++) {
-    out.push(`const ${Names.func(i)} = $funcs[${i}].fn, ${Names.funcRef(i)} = $funcs[${i}];`);
+    out.push(`var ${Names.func(i)} = $funcs[${i}].fn, ${Names.funcRef(i)} = $funcs[${i}];`);
   }
   env.types.forEach((t, i) => {
-    if (t.kind === 'func') out.push(`const ${Names.sig(i)} = $sigs[${i}];`);
+    if (t.kind === 'func') out.push(`var ${Names.sig(i)} = $sigs[${i}];`);
   });
   env.memories.forEach((_, m) => {
     out.push(
-      `const ${Names.memory(m)} = ctx.memories[${m}];`,
-      `let ${Names.dataView(m)}, ${Names.bytes(m)}, ${Names.byteLength(m)};`,
+      `var ${Names.memory(m)} = ctx.memories[${m}];`,
+      `var ${Names.dataView(m)}, ${Names.bytes(m)}, ${Names.byteLength(m)};`,
     );
   });
   env.tables.forEach((_, t) => {
-    out.push(`const ${Names.table(t)} = ctx.tables[${t}];`);
+    out.push(`var ${Names.table(t)} = ctx.tables[${t}];`);
   });
-  env.globals.forEach((_, g) => {
-    out.push(`const ${Names.global(g)} = ctx.globals[${g}];`);
+  // Immutable globals: their values in factory variables (`GV{g}`, i64 hi
+  // `GH{g}`), set by `$globals()` once the initializers have run.
+  let setGlobals = '';
+  env.globals.forEach((gt, g) => {
+    out.push(`var ${Names.global(g)} = ctx.globals[${g}];`);
+    if (!gt.mutable) {
+      out.push(`var ${Names.globalValue(g)}, ${Names.globalHi(g)};`);
+      setGlobals += `${Names.globalValue(g)} = ${Names.global(g)}.v; ${Names.globalHi(g)} = ${Names.global(g)}.h;`;
+    }
   });
   out.push('// ---- functions');
   for (const src of sources) out.push(src);
@@ -86,9 +97,7 @@ export function buildFactorySource(module: WasmModule, env: ModuleEnv, sources: 
   for (let j = 0; j < module.functions.length; j++) {
     const i = nImported + j;
     const ref = Names.funcRef(i);
-    out.push(
-      `const ${ref} = {fn: ${Names.func(i)}, sig: ${Names.sig(env.funcs[i])}, js: null, index: ${i}};`,
-    );
+    out.push(`var ${ref} = {fn: ${Names.func(i)}, sig: ${Names.sig(env.funcs[i])}, js: null, index: ${i}};`);
     refs.push(ref);
   }
   const refreshers: string[] = [];
@@ -105,7 +114,8 @@ export function buildFactorySource(module: WasmModule, env: ModuleEnv, sources: 
     );
     refreshers.push(fn);
   });
-  out.push(`return {refs: [${refs.join(', ')}], refresh: [${refreshers.join(', ')}]};`);
+  out.push(`function $globals() {${setGlobals}}`);
+  out.push(`return {refs: [${refs.join(', ')}], refresh: [${refreshers.join(', ')}], globals: $globals};`);
   return out.join('\n');
 }
 
@@ -121,6 +131,8 @@ interface FactoryContext {
 interface FactoryResult {
   refs: FuncRecord[];
   refresh: (() => void)[];
+  /** Copies the immutable globals' values into the factory's `GV{g}`/`GH{g}`. */
+  globals: () => void;
 }
 type Factory = (rt: Record<string, unknown>, ctx: FactoryContext) => FactoryResult;
 
@@ -153,8 +165,16 @@ function elementValues(seg: ElementSegment, consts: ConstContext): unknown[] {
  * whatever an imported JS function called by the start function throws.
  */
 export function instantiate(code: CompiledCode, importObject?: unknown): InstanceRecord {
+  return instantiateResolved(code, resolveImports(code.module, code.env, importObject));
+}
+
+/**
+ * The second half of `instantiate`, for imports already read and matched by
+ * `resolveImports` (the JS API reads them synchronously in
+ * `WebAssembly.instantiate(module, importObject)` and instantiates later).
+ */
+export function instantiateResolved(code: CompiledCode, resolved: ResolvedImports): InstanceRecord {
   const { module, env } = code;
-  const resolved = resolveImports(module, env, importObject);
   const factory = factoryOf(code);
 
   const globals = resolved.globals.slice();
@@ -166,6 +186,11 @@ export function instantiate(code: CompiledCode, importObject?: unknown): Instanc
   const tables = resolved.tables.slice();
   for (const def of module.tables)
     tables.push(new WasmTable(def.refType, def.limits.min, def.limits.max, null));
+
+  const tags = resolved.tags.slice();
+  for (let t = tags.length; t < env.tags.length; t++) {
+    tags.push(new WasmTag((env.types[env.tags[t]] as FuncType).params));
+  }
 
   const sigs = env.types.map((t) => (t.kind === 'func' ? canonicalSig(t as FuncType) : -1));
   const elem: unknown[][] = [];
@@ -192,6 +217,7 @@ export function instantiate(code: CompiledCode, importObject?: unknown): Instanc
   module.globals.forEach((def, j) => {
     globals[nImportedGlobals + j].setInternal(evalConst(def.init, consts));
   });
+  built.globals();
   const nImportedTables = resolved.tables.length;
   module.tables.forEach((def: TableDef, j) => {
     if (def.init !== null) {
@@ -241,8 +267,11 @@ export function instantiate(code: CompiledCode, importObject?: unknown): Instanc
       case 3:
         value = globalObject(globals[exp.index]);
         break;
+      case 4:
+        value = tagObject(tags[exp.index]);
+        break;
       default:
-        throw new LinkError(`export "${exp.name}": tag exports are not supported yet`);
+        throw new LinkError(`export "${exp.name}": unknown export kind ${exp.kind}`);
     }
     Object.defineProperty(exports, exp.name, {
       value,
@@ -252,5 +281,5 @@ export function instantiate(code: CompiledCode, importObject?: unknown): Instanc
     });
   }
   Object.freeze(exports);
-  return { exports, funcs, tables, memories, globals };
+  return { exports, funcs, tables, memories, globals, tags };
 }

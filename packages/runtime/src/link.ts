@@ -24,6 +24,7 @@ import {
 import { globalOf } from './api/global.js';
 import { memoryOf } from './api/memory.js';
 import { tableOfObject } from './api/table.js';
+import { tagOf, type WasmTag } from './api/tag.js';
 import { LinkError } from './errors.js';
 import { type FuncRecord, funcRecordOf, hostAdapter, newFuncRecord, toWasmValue } from './functions.js';
 import { WasmGlobal } from './global.js';
@@ -37,6 +38,7 @@ export interface ResolvedImports {
   tables: WasmTable[];
   memories: WasmMemory[];
   globals: WasmGlobal[];
+  tags: WasmTag[];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -73,7 +75,7 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
   if (imports.length > 0 && importObject === undefined) {
     throw new TypeError('Imports argument must be present and must be an object');
   }
-  const out: ResolvedImports = { funcs: [], tables: [], memories: [], globals: [] };
+  const out: ResolvedImports = { funcs: [], tables: [], memories: [], globals: [], tags: [] };
   // Core matching errors are only reported after every import has been read.
   let mismatch: Error | null = null;
   const fail = (e: Error) => {
@@ -168,8 +170,17 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
         out.globals.push(cell);
         return;
       }
+      case 4: {
+        const tag = tagOf(v);
+        if (tag === undefined) throw linkError(i, imp, 'tag import requires a WebAssembly.Tag');
+        const want = env.types[env.tags[out.tags.length]] as FuncType;
+        if (tag.sig !== canonicalSig({ params: want.params, results: [] }))
+          fail(linkError(i, imp, 'imported tag does not match the expected type'));
+        out.tags.push(tag);
+        return;
+      }
       default:
-        throw linkError(i, imp, 'tag imports are not supported yet');
+        throw linkError(i, imp, `unknown import kind ${imp.kind}`);
     }
   });
   if (mismatch !== null) throw mismatch;

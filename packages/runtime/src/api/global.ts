@@ -5,40 +5,36 @@
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, isRef, V128 } from '@wasmloom/binary';
 import { toWasmValue } from '../functions.js';
 import { WasmGlobal } from '../global.js';
-import { defineInterface, dictionary } from './webidl.js';
+import { defineInterface, dictionary, enumValue } from './webidl.js';
 
 const internals = new WeakMap<object, WasmGlobal>();
 
 function internal(self: unknown, what: string): WasmGlobal {
   const g = internals.get(self as object);
-  if (g === undefined)
-    throw new TypeError(`WebAssembly.Global.${what}: Receiver is not a WebAssembly.Global`);
+  if (g === undefined) throw new TypeError(`${what}: Receiver is not a WebAssembly.Global`);
   return g;
 }
 
-/** The value type a descriptor's `value` names, or undefined. */
-export function globalValueType(name: string): number | undefined {
-  switch (name) {
-    case 'i32':
-      return I32;
-    case 'i64':
-      return I64;
-    case 'f32':
-      return F32;
-    case 'f64':
-      return F64;
-    case 'v128':
-      return V128;
-    case 'externref':
-      return EXTERNREF;
-    case 'anyfunc':
-    case 'funcref':
-      return FUNCREF;
-  }
-  return undefined;
+/** The JS API's `ValueType` enumeration (`anyfunc` is funcref). */
+export const VALUE_TYPE_NAMES = ['i32', 'i64', 'f32', 'f64', 'v128', 'externref', 'anyfunc'] as const;
+export type ValueTypeName = (typeof VALUE_TYPE_NAMES)[number];
+
+const valueTypes: Record<ValueTypeName, number> = {
+  i32: I32,
+  i64: I64,
+  f32: F32,
+  f64: F64,
+  v128: V128,
+  externref: EXTERNREF,
+  anyfunc: FUNCREF,
+};
+
+/** ToValueType: a `ValueType` argument (ToString, then the enumeration) as a value type. */
+export function toValueType(v: unknown, what: string): number {
+  return valueTypes[enumValue(v, VALUE_TYPE_NAMES, what)];
 }
 
-/** DefaultValue(type) of the JS API, as an internal value (i64: BigInt). */
+/** DefaultValue(type) of the JS API, as an internal value (i64: BigInt; externref: undefined). */
 export function defaultValue(t: number): unknown {
   if (t === I64) return 0n;
   if (t === EXTERNREF) return undefined;
@@ -47,33 +43,43 @@ export function defaultValue(t: number): unknown {
 }
 
 export class Global {
+  /**
+   * `descriptor.mutable` is read (ToBoolean) before `descriptor.value` (the
+   * dictionary's members in order); a missing or undefined `v` is the type's
+   * default value (externref: undefined).
+   */
   constructor(descriptor: unknown, v?: unknown) {
     const d = dictionary(descriptor, 'WebAssembly.Global(): Argument 0');
     const mutable = Boolean(d.mutable);
     const valueV = d.value;
-    const type = valueV === undefined ? undefined : globalValueType(String(valueV));
-    if (type === undefined || type === V128) {
-      throw new TypeError("WebAssembly.Global(): Descriptor property 'value' must be a WebAssembly type");
-    }
+    if (valueV === undefined)
+      throw new TypeError("WebAssembly.Global(): Descriptor property 'value' is required");
+    const type = toValueType(valueV, "WebAssembly.Global(): Descriptor property 'value'");
+    if (type === V128) throw new TypeError('WebAssembly.Global(): a v128 global cannot be created from JS');
     const g = new WasmGlobal(type, mutable);
     g.setInternal(v === undefined ? defaultValue(type) : toWasmValue(v, type));
     g.api = this;
     internals.set(this, g);
   }
 
-  get value(): unknown {
-    return internal(this, 'value').getJS();
+  // biome-ignore lint/suspicious/noExplicitAny: see `value`
+  valueOf(): any {
+    return internal(this, 'WebAssembly.Global.valueOf()').getJS();
   }
 
-  set value(v: unknown) {
-    const g = internal(this, 'value');
+  // biome-ignore lint/suspicious/noExplicitAny: the value's type depends on the global's (lib.dom types it so)
+  get value(): any {
+    return internal(this, 'get WebAssembly.Global.value').getJS();
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: see the getter
+  set value(v: any) {
+    // biome-ignore lint/complexity/noArguments: Web IDL: a setter called with no argument is a TypeError
+    if (arguments.length === 0) throw new TypeError('set WebAssembly.Global.value: Argument 0 is required');
+    const g = internal(this, 'set WebAssembly.Global.value');
     if (!g.mutable)
       throw new TypeError("set WebAssembly.Global.value: Can't set the value of an immutable global.");
     g.setJS(v);
-  }
-
-  valueOf(): unknown {
-    return internal(this, 'valueOf()').getJS();
   }
 }
 defineInterface(Global, 'WebAssembly.Global', 1);

@@ -10,8 +10,7 @@ const internals = new WeakMap<object, WasmMemory>();
 
 function internal(self: unknown, what: string): WasmMemory {
   const mem = internals.get(self as object);
-  if (mem === undefined)
-    throw new TypeError(`WebAssembly.Memory.${what}: Receiver is not a WebAssembly.Memory`);
+  if (mem === undefined) throw new TypeError(`${what}: Receiver is not a WebAssembly.Memory`);
   return mem;
 }
 
@@ -20,7 +19,8 @@ export class Memory {
     const d = dictionary(descriptor, 'WebAssembly.Memory(): Argument 0');
     // Dictionary members are read in lexicographic order.
     const initialV = d.initial;
-    if (initialV === undefined) throw new TypeError("WebAssembly.Memory(): Property 'initial' is required");
+    if (initialV === undefined)
+      throw new TypeError("WebAssembly.Memory(): Descriptor property 'initial' is required");
     const initial = enforceRangeU32(initialV, "WebAssembly.Memory(): Property 'initial'");
     const maximumV = d.maximum;
     const maximum =
@@ -51,16 +51,22 @@ export class Memory {
     internals.set(this, mem);
   }
 
-  grow(delta: unknown): number {
-    const mem = internal(this, 'grow()');
+  grow(delta: number): number {
+    const mem = internal(this, 'WebAssembly.Memory.grow()');
     const pages = enforceRangeU32(delta, 'WebAssembly.Memory.grow(): Argument 0');
     const old = mem.grow(pages);
     if (old < 0) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
     return old;
   }
 
-  get buffer(): ArrayBuffer | SharedArrayBuffer {
-    return internal(this, 'buffer').buffer;
+  /**
+   * The current buffer: the same object until the memory grows, which detaches
+   * it (a shared memory's SharedArrayBuffer grows in place instead). Typed
+   * `ArrayBuffer` as lib.dom types it, though a shared memory's is a
+   * SharedArrayBuffer.
+   */
+  get buffer(): ArrayBuffer {
+    return internal(this, 'get WebAssembly.Memory.buffer').buffer as ArrayBuffer;
   }
 }
 defineInterface(Memory, 'WebAssembly.Memory', 1);

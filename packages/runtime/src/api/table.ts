@@ -6,52 +6,51 @@ import { EXTERNREF, FUNCREF } from '@wasmloom/binary';
 import { toJSValue, toWasmValue } from '../functions.js';
 import { MAX_TABLE_SIZE, WasmTable } from '../table.js';
 import { defaultValue } from './global.js';
-import { defineInterface, dictionary, enforceRangeU32 } from './webidl.js';
+import { defineInterface, dictionary, enforceRangeU32, enumValue, setLength } from './webidl.js';
 
 const internals = new WeakMap<object, WasmTable>();
 
 function internal(self: unknown, what: string): WasmTable {
   const table = internals.get(self as object);
-  if (table === undefined)
-    throw new TypeError(`WebAssembly.Table.${what}: Receiver is not a WebAssembly.Table`);
+  if (table === undefined) throw new TypeError(`${what}: Receiver is not a WebAssembly.Table`);
   return table;
 }
 
-/** The element type named by a descriptor's `element`, or undefined. */
-export function tableElementType(name: string): number | undefined {
-  if (name === 'anyfunc' || name === 'funcref') return FUNCREF;
-  if (name === 'externref') return EXTERNREF;
-  return undefined;
-}
+/** The JS API's `TableKind` enumeration. */
+export const TABLE_KIND_NAMES = ['anyfunc', 'externref'] as const;
 
-/** An initial/fill value argument: missing (undefined) → DefaultValue, else ToWebAssemblyValue. */
+/**
+ * An initial or fill value: missing (undefined) → DefaultValue, else
+ * ToWebAssemblyValue (a TypeError naming the argument when it does not fit).
+ */
 function refArg(v: unknown, type: number, what: string): unknown {
   if (v === undefined) return defaultValue(type);
   try {
     return toWasmValue(v, type);
   } catch (e) {
-    if (e instanceof TypeError) throw new TypeError(`${what} is invalid for table: ${e.message}`);
+    if (e instanceof TypeError) throw new TypeError(`${what} is invalid for this table: ${e.message}`);
     throw e;
   }
 }
 
 export class Table {
+  /** Descriptor members in order, each converted as soon as it is read: element, initial, maximum. */
   constructor(descriptor: unknown, value?: unknown) {
     const d = dictionary(descriptor, 'WebAssembly.Table(): Argument 0');
     const elementV = d.element;
-    if (elementV === undefined) throw new TypeError("WebAssembly.Table(): Property 'element' is required");
-    const type = tableElementType(String(elementV));
+    if (elementV === undefined)
+      throw new TypeError("WebAssembly.Table(): Descriptor property 'element' is required");
+    const kind = enumValue(elementV, TABLE_KIND_NAMES, "WebAssembly.Table(): Descriptor property 'element'");
+    const type = kind === 'anyfunc' ? FUNCREF : EXTERNREF;
     const initialV = d.initial;
-    if (initialV === undefined) throw new TypeError("WebAssembly.Table(): Property 'initial' is required");
-    const initial = enforceRangeU32(initialV, "WebAssembly.Table(): Property 'initial'");
+    if (initialV === undefined)
+      throw new TypeError("WebAssembly.Table(): Descriptor property 'initial' is required");
+    const initial = enforceRangeU32(initialV, "WebAssembly.Table(): Descriptor property 'initial'");
     const maximumV = d.maximum;
     const maximum =
-      maximumV === undefined ? null : enforceRangeU32(maximumV, "WebAssembly.Table(): Property 'maximum'");
-    if (type === undefined) {
-      throw new TypeError(
-        "WebAssembly.Table(): Descriptor property 'element' must be a WebAssembly reference type",
-      );
-    }
+      maximumV === undefined
+        ? null
+        : enforceRangeU32(maximumV, "WebAssembly.Table(): Descriptor property 'maximum'");
     if (initial > MAX_TABLE_SIZE) {
       throw new RangeError(
         `WebAssembly.Table(): Property 'initial': value ${initial} is above the upper bound ${MAX_TABLE_SIZE}`,
@@ -69,11 +68,11 @@ export class Table {
   }
 
   get length(): number {
-    return internal(this, 'length').elements.length;
+    return internal(this, 'get WebAssembly.Table.length').elements.length;
   }
 
-  grow(delta: unknown, value?: unknown): number {
-    const table = internal(this, 'grow()');
+  grow(delta: number, value?: unknown): number {
+    const table = internal(this, 'WebAssembly.Table.grow()');
     const n = enforceRangeU32(delta, 'WebAssembly.Table.grow(): Argument 0');
     const init = refArg(value, table.refType, 'WebAssembly.Table.grow(): Argument 1');
     const old = table.grow(n, init);
@@ -81,29 +80,28 @@ export class Table {
     return old;
   }
 
-  get(index: unknown): unknown {
-    const table = internal(this, 'get()');
-    const i = enforceRangeU32(index, 'WebAssembly.Table.get(): Argument 0');
-    if (i >= table.elements.length)
-      throw new RangeError(
-        `WebAssembly.Table.get(): invalid index ${i} into table of size ${table.elements.length}`,
-      );
-    return toJSValue(table.elements[i], table.refType);
+  set(index: number, value?: unknown): void {
+    const table = internal(this, 'WebAssembly.Table.set()');
+    const i = enforceRangeU32(index, 'WebAssembly.Table.set(): Argument 0');
+    const size = table.elements.length;
+    if (i >= size)
+      throw new RangeError(`WebAssembly.Table.set(): invalid index ${i} into a table of size ${size}`);
+    table.elements[i] = refArg(value, table.refType, 'WebAssembly.Table.set(): Argument 1');
   }
 
-  set(index: unknown, value?: unknown): void {
-    const table = internal(this, 'set()');
-    const i = enforceRangeU32(index, 'WebAssembly.Table.set(): Argument 0');
-    if (i >= table.elements.length)
-      throw new RangeError(
-        `WebAssembly.Table.set(): invalid index ${i} into table of size ${table.elements.length}`,
-      );
-    table.elements[i] = refArg(value, table.refType, 'WebAssembly.Table.set(): Argument 1');
+  // biome-ignore lint/suspicious/noExplicitAny: any reference value (lib.dom types it so)
+  get(index: number): any {
+    const table = internal(this, 'WebAssembly.Table.get()');
+    const i = enforceRangeU32(index, 'WebAssembly.Table.get(): Argument 0');
+    const size = table.elements.length;
+    if (i >= size)
+      throw new RangeError(`WebAssembly.Table.get(): invalid index ${i} into a table of size ${size}`);
+    return toJSValue(table.elements[i], table.refType);
   }
 }
 defineInterface(Table, 'WebAssembly.Table', 1);
-Object.defineProperty(Table.prototype.grow, 'length', { value: 1 });
-Object.defineProperty(Table.prototype.set, 'length', { value: 1 });
+setLength(Table.prototype.grow, 1);
+setLength(Table.prototype.set, 1);
 
 /** The table behind a `WebAssembly.Table`, or undefined for any other value. */
 export function tableOfObject(v: unknown): WasmTable | undefined {
