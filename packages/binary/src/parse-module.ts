@@ -66,6 +66,13 @@ export function parseModule(bytes: Uint8Array, options?: ParseOptions): ParsedMo
   }
 }
 
+/** Where the code section's contents lie in the module (absolute offsets), and its body count. */
+export interface CodeSectionRange {
+  count: number;
+  contentOffset: number;
+  end: number;
+}
+
 /**
  * Push API for bytes arriving in chunks. It keeps only the unconsumed tail,
  * waits until the item in progress (a section, a function body) is complete
@@ -83,6 +90,7 @@ export class ModuleDecoder {
   /** The first error, rethrown by every later call. */
   private error: unknown = null;
   private result: ParsedModule | null = null;
+  private codeRange: CodeSectionRange | null = null;
 
   constructor(options?: ParseOptions) {
     this.builder = makeBuilder(options, true);
@@ -91,6 +99,11 @@ export class ModuleDecoder {
   /** The ModuleEnv once frozen, else null. */
   get env(): ModuleEnv | null {
     return this.builder.env;
+  }
+
+  /** The code section's extent once its start is parsed (already in `onEnv`), else null. */
+  get codeSection(): CodeSectionRange | null {
+    return this.codeRange;
   }
 
   /** Absolute offset of the first byte not yet consumed. */
@@ -154,6 +167,7 @@ export class ModuleDecoder {
           break;
         }
         pos += step.consumed;
+        if (step.payload.kind === 'codeSectionStart') this.codeRange = step.payload;
         this.builder.consume(step.payload);
         if (step.payload.kind === 'end') {
           this.result = this.builder.finish();

@@ -1,17 +1,51 @@
 /**
- * Compiling a whole module held in memory: the binary parser (decoding and
- * module-level validation), then the compiler's single pass over every function
- * body (validation and JS emission). The result is the runtime's `CompiledCode`:
- * plain data, ready to instantiate.
+ * Compiling a whole module held in memory, synchronously (`new
+ * WebAssembly.Module`, `validate`): the binary parser walks the bytes once and
+ * each function body is compiled (validated and emitted in one pass) as soon
+ * as the parser reaches it, exactly as the streaming driver does, so both
+ * report the same first error (the one at the lowest byte offset).
  */
-import { type Features, parseModule } from '@wasmloom/binary';
-import { compileFunction } from '@wasmloom/compiler';
+import { type Features, type ModuleEnv, parseModule } from '@wasmloom/binary';
+import { validateFunction } from '@wasmloom/compiler';
 import type { CompiledCode } from '@wasmloom/runtime';
+import { compileBody } from './streaming.js';
 
-/** Throws the first `WasmError` (malformed or invalid, in index order), with its byte offset. */
+/**
+ * Throws the first `WasmError` (malformed or invalid) with its byte offset.
+ * Function bodies are read from `bytes` in place: the caller must own them.
+ */
 export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
-  const { module, env, bodies } = parseModule(bytes, { features, keepBodies: true });
-  const sources = new Array<string>(bodies.length);
-  for (let i = 0; i < bodies.length; i++) sources[i] = compileFunction(env, bodies[i].index, bodies[i]);
+  const sources: string[] = [];
+  let frozen: ModuleEnv | null = null;
+  const { module, env } = parseModule(bytes, {
+    features,
+    keepBodies: false,
+    onEnv(e) {
+      frozen = e;
+    },
+    onBody(body) {
+      // onEnv always runs before the first body (the env freezes at the code section).
+      const e = frozen!;
+      sources[body.index - e.numImportedFuncs] = compileBody(e, body);
+    },
+  });
   return { module, env, sources };
+}
+
+/**
+ * `WebAssembly.validate`: decodes and validates without keeping anything
+ * (the compiler's validator, no emitted code kept). Throws the first WasmError.
+ */
+export function validateModuleBytes(bytes: Uint8Array, features: Features): void {
+  let frozen: ModuleEnv | null = null;
+  parseModule(bytes, {
+    features,
+    keepBodies: false,
+    onEnv(e) {
+      frozen = e;
+    },
+    onBody(body) {
+      validateFunction(frozen!, body.index, body);
+    },
+  });
 }

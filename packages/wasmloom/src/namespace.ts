@@ -1,113 +1,274 @@
 /**
- * The `WebAssembly` namespace. `createWebAssembly({ features })` makes one whose
- * `validate`, `Module` and `compile` accept exactly the given features (the
- * defaults otherwise); error classes, `Memory`, `Table` and `Global` are shared
- * by all namespaces.
+ * The `WebAssembly` namespace. `createWebAssembly({ features })` makes one
+ * whose `validate`, `compile*`, `instantiate*` and `Module` accept exactly the
+ * given features (the defaults otherwise); `Instance`, `Memory`, `Table`,
+ * `Global`, `Tag`, `Exception` and the error classes are shared by all
+ * namespaces, so objects of one work with every other.
+ *
+ * Compiling: `new Module` and `validate` are synchronous, on the calling
+ * thread. `compile*` and `instantiate*` go through the streaming driver
+ * (streaming.ts): a response's body as it downloads, a buffer in slices, with
+ * big modules' function bodies on the namespace's worker pool (`workers`,
+ * `pool`, `onProgress` options: options.ts). `compileStreaming(namespace,
+ * source, { signal, onProgress })` adds what the standard function has no
+ * room for: an AbortSignal and progress per call.
+ *
+ * Web IDL shapes, checked against Node's native namespace by the tests:
+ * the functions are enumerable, writable, configurable non-constructors with
+ * `length` 1; the interface objects are non-enumerable; `Symbol.toStringTag`
+ * is "WebAssembly". Promise-returning functions never throw: a bad argument
+ * rejects with a TypeError.
  */
-import { type Features, WasmError } from '@wasmloom/binary';
-import { Global, instantiate as instantiateCode, invokeRaw, Memory, Table } from '@wasmloom/runtime';
-import { copyBytes, viewBytes } from './bytes.js';
-import { compileModuleBytes } from './decode.js';
-import { CompileError, LinkError, RuntimeError } from './errors.js';
-import { resolveFeatures } from './features.js';
+import { WasmError } from '@wasmloom/binary';
 import {
-  compileBytes,
-  defineModuleClass,
-  isModule,
-  type ModuleClass,
-  moduleState,
-  wrapModule,
-} from './module.js';
+  CompileError,
+  Exception,
+  Global,
+  invokeRaw,
+  LinkError,
+  Memory,
+  RuntimeError,
+  Table,
+  Tag,
+  webidl,
+} from '@wasmloom/runtime';
+import { copyBytes, viewBytes } from './bytes.js';
+import { validateModuleBytes } from './decode.js';
+import { resolveFeatures } from './features.js';
+import { Instance, instantiateAsync } from './instance.js';
+import { defineModuleClass, isModule, toCompileError, wrapModule } from './module.js';
+import { type CompileProgress, compileSettings, type WebAssemblyOptions } from './options.js';
+import { checkResponse } from './response.js';
+import { type ChunkSource, compileChunks } from './streaming.js';
+import type { Imports, Module, ResponseSource, WebAssemblyNamespace } from './types.js';
 
-export interface WebAssemblyOptions {
-  /** Overrides of `DEFAULT_FEATURES` (WebAssembly 2.0 as Node 20 accepts it). */
-  features?: Partial<Features>;
-}
-
-export interface WebAssemblyNamespace {
-  validate(bytes: BufferSource): boolean;
-  compile(bytes: BufferSource): Promise<object>;
-  instantiate(source: BufferSource | object, importObject?: object): Promise<unknown>;
-  Module: ModuleClass;
-  Instance: new (module: object, importObject?: object) => object;
-  CompileError: typeof CompileError;
-  LinkError: typeof LinkError;
-  RuntimeError: typeof RuntimeError;
-  Memory: typeof Memory;
-  Table: typeof Table;
-  Global: typeof Global;
-  /** The features this namespace compiles with. */
-  readonly features: Readonly<Features>;
-}
+export type { CompileProgress, WebAssemblyOptions } from './options.js';
+export type { WebAssemblyNamespace } from './types.js';
 
 /** Exact-bits calls for test runners (see @wasmloom/runtime `invokeRaw`). */
 export const INVOKE_RAW: unique symbol = Symbol.for('wasmloom.invokeRaw') as never;
 
-const instanceExports = new WeakMap<object, object>();
+/** Per-call options of `compileStreaming(namespace, source, options)`. */
+export interface CompileStreamingOptions {
+  /** Aborts: the promise rejects with `signal.reason` at once, the download is cancelled, waiting batches are dropped. */
+  signal?: AbortSignal;
+  /** This call's progress (instead of the namespace's `onProgress`). */
+  onProgress?: (progress: CompileProgress) => void;
+}
 
-/** `WebAssembly.Instance`: shared by every namespace (a Module carries its own features). */
-class Instance {
-  constructor(module: object, importObject?: object) {
-    const { code } = moduleState(module, 'WebAssembly.Instance()');
-    instanceExports.set(this, instantiateCode(code, importObject).exports);
+type StreamingCompiler = (source: ResponseSource, options: CompileStreamingOptions) => Promise<Module>;
+const streamingCompilers = new WeakMap<object, StreamingCompiler>();
+
+/**
+ * `namespace.compileStreaming(source)` with options the standard function
+ * has no room for. Not part of the WebAssembly JS API: wasmloom namespaces only.
+ */
+export function compileStreaming(
+  namespace: WebAssemblyNamespace,
+  source: ResponseSource,
+  options: CompileStreamingOptions = {},
+): Promise<Module> {
+  const compiler = streamingCompilers.get(namespace);
+  if (compiler === undefined) {
+    return Promise.reject(
+      new TypeError('compileStreaming: Argument 0 must be a wasmloom WebAssembly namespace'),
+    );
   }
+  return compiler(source, options ?? {});
+}
 
-  get exports(): object {
-    const exports = instanceExports.get(this);
-    if (exports === undefined) throw new TypeError('Receiver is not a WebAssembly.Instance');
-    return exports;
+/** Bytes per slice when a buffer goes through the streaming driver: pool answers get in between. */
+const BUFFER_SLICE = 256 * 1024;
+
+function* slices(bytes: Uint8Array): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += BUFFER_SLICE) yield bytes.subarray(at, at + BUFFER_SLICE);
+}
+
+/** The body's size from Content-Length, unless content-encoded (then the body is bigger). */
+function declaredSize(response: Response): number | undefined {
+  const encoding = response.headers.get('Content-Encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return undefined;
+  const length = response.headers.get('Content-Length');
+  if (length === null || !/^\s*\d+\s*$/.test(length)) return undefined;
+  return Number(length);
+}
+
+/**
+ * `source`, or a rejection with `signal.reason` as soon as it aborts; a
+ * response that comes after that has its body cancelled (the download stops).
+ */
+function untilAborted(source: ResponseSource, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(source).then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted)
+          (response as Partial<Response> | null)?.body?.cancel(signal.reason).catch(() => {});
+        else resolve(response);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A promise that rejects with whatever `f` throws, or settles as `f`'s promise does. */
+function promiseFrom<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return f();
+  } catch (e) {
+    return Promise.reject(e);
   }
 }
-Object.defineProperty(Instance.prototype, 'exports', { enumerable: true });
-Object.defineProperty(Instance.prototype, Symbol.toStringTag, {
-  value: 'WebAssembly.Instance',
-  configurable: true,
-});
 
 export function createWebAssembly(options: WebAssemblyOptions = {}): WebAssemblyNamespace {
   const features = resolveFeatures(options?.features);
+  const settings = compileSettings(options ?? {});
   const Module = defineModuleClass(features);
 
-  function validate(bytes: BufferSource): boolean {
-    const view = viewBytes(bytes, 'WebAssembly.validate()');
-    try {
-      compileModuleBytes(view, features);
-      return true;
-    } catch (e) {
-      if (e instanceof WasmError) return false;
-      throw e;
-    }
+  /** Compiles chunks to a Module of this namespace; WasmErrors become CompileErrors. */
+  function compileToModule(
+    chunks: ChunkSource,
+    context: string,
+    bytesTotal: number | undefined,
+    perCall: CompileStreamingOptions = {},
+  ): Promise<Module> {
+    const code = compileChunks(chunks, features, {
+      signal: perCall.signal,
+      pool: settings.pool,
+      inlineThreshold: settings.inlineThreshold,
+      bytesTotal,
+      onProgress: perCall.onProgress ?? settings.onProgress,
+    });
+    return code.then(
+      (c) => wrapModule(Module, features, c) as Module,
+      (e) => {
+        throw toCompileError(e, context);
+      },
+    );
   }
 
-  function compile(bytes: BufferSource): Promise<object> {
-    return new Promise((resolve) => {
-      // The bytes are copied now: the caller may change its buffer once compile returns.
-      const copy = copyBytes(bytes, 'WebAssembly.compile()');
-      resolve(copy);
-    }).then((copy) => wrapModule(Module, compileBytes(copy as Uint8Array, features)));
+  /** Compiles a buffer: copied now, since the caller may change it as soon as the call returns. */
+  function compileBuffer(bytes: unknown, context: string): Promise<Module> {
+    const copy = copyBytes(bytes, context);
+    return compileToModule(slices(copy), context, copy.length);
   }
 
-  function instantiate(source: BufferSource | object, importObject?: object): Promise<unknown> {
-    if (isModule(source)) {
-      return Promise.resolve().then(() => new Instance(source, importObject));
-    }
-    return compile(source as BufferSource).then((module) => ({
-      module,
-      instance: new Instance(module, importObject),
-    }));
+  /** Compiles a response's body as it downloads. */
+  function compileResponse(
+    source: ResponseSource,
+    context: string,
+    perCall?: CompileStreamingOptions,
+  ): Promise<Module> {
+    const signal = perCall?.signal;
+    const response = signal === undefined ? Promise.resolve(source) : untilAborted(source, signal);
+    return response.then((response) => {
+      const body = checkResponse(response, context);
+      return compileToModule(body ?? [], context, declaredSize(response), perCall);
+    });
   }
+
+  // Method syntax: the functions are not constructors and have no `prototype`, like built-ins.
+  const functions = {
+    compile(bytes: BufferSource): Promise<Module> {
+      // biome-ignore lint/complexity/noArguments: Web IDL counts the arguments; a rest parameter would change `length`
+      const argc = arguments.length;
+      return promiseFrom(() => {
+        webidl.requireArguments(argc, 1, 'WebAssembly.compile()');
+        return compileBuffer(bytes, 'WebAssembly.compile()');
+      });
+    },
+
+    validate(bytes: BufferSource): boolean {
+      // biome-ignore lint/complexity/noArguments: Web IDL argument count
+      webidl.requireArguments(arguments.length, 1, 'WebAssembly.validate()');
+      // No copy: nothing can change the bytes while this runs.
+      const view = viewBytes(bytes, 'WebAssembly.validate()');
+      try {
+        validateModuleBytes(view, features);
+        return true;
+      } catch (e) {
+        if (e instanceof WasmError) return false;
+        throw e;
+      }
+    },
+
+    instantiate(source: BufferSource | Module, importObject?: Imports): Promise<unknown> {
+      // biome-ignore lint/complexity/noArguments: Web IDL counts the arguments; a rest parameter would change `length`
+      const argc = arguments.length;
+      return promiseFrom(() => {
+        webidl.requireArguments(argc, 1, 'WebAssembly.instantiate()');
+        if (isModule(source)) {
+          const imports = webidl.optionalObject(importObject, 'WebAssembly.instantiate(): Argument 1');
+          return instantiateAsync(source, imports, 'WebAssembly.instantiate()');
+        }
+        const copy = copyBytes(source, 'WebAssembly.instantiate()');
+        const imports = webidl.optionalObject(importObject, 'WebAssembly.instantiate(): Argument 1');
+        return compileToModule(slices(copy), 'WebAssembly.instantiate()', copy.length).then((module) =>
+          instantiateAsync(module, imports, 'WebAssembly.instantiate()').then((instance) => ({
+            module,
+            instance,
+          })),
+        );
+      });
+    },
+
+    compileStreaming(source: Response | PromiseLike<Response>): Promise<Module> {
+      // biome-ignore lint/complexity/noArguments: Web IDL counts the arguments; a rest parameter would change `length`
+      const argc = arguments.length;
+      return promiseFrom(() => {
+        webidl.requireArguments(argc, 1, 'WebAssembly.compileStreaming()');
+        return compileResponse(source, 'WebAssembly.compileStreaming()');
+      });
+    },
+
+    instantiateStreaming(source: Response | PromiseLike<Response>, importObject?: Imports): Promise<unknown> {
+      // biome-ignore lint/complexity/noArguments: Web IDL counts the arguments; a rest parameter would change `length`
+      const argc = arguments.length;
+      return promiseFrom(() => {
+        const context = 'WebAssembly.instantiateStreaming()';
+        webidl.requireArguments(argc, 1, context);
+        const imports = webidl.optionalObject(importObject, `${context}: Argument 1`);
+        return compileResponse(source, context).then((module) =>
+          instantiateAsync(module, imports, context).then((instance) => ({ module, instance })),
+        );
+      });
+    },
+  };
+  webidl.setLength(functions.instantiate, 1);
+  webidl.setLength(functions.instantiateStreaming, 1);
 
   const ns = {} as WebAssemblyNamespace;
-  const fns = { validate, compile, instantiate };
-  for (const [name, fn] of Object.entries(fns)) {
+  for (const [name, fn] of Object.entries(functions)) {
     Object.defineProperty(ns, name, { value: fn, writable: true, enumerable: true, configurable: true });
   }
-  const classes = { Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError };
-  for (const [name, value] of Object.entries(classes)) {
+  // In the native namespace's order.
+  const interfaces = {
+    Module,
+    Instance,
+    Table,
+    Memory,
+    Global,
+    Tag,
+    Exception,
+    CompileError,
+    LinkError,
+    RuntimeError,
+  };
+  for (const [name, value] of Object.entries(interfaces)) {
     Object.defineProperty(ns, name, { value, writable: true, enumerable: false, configurable: true });
   }
-  Object.defineProperty(ns, 'features', { value: features, enumerable: false });
-  Object.defineProperty(ns, INVOKE_RAW, { value: invokeRaw, enumerable: false });
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'WebAssembly', configurable: true });
+  // Extensions, not enumerable: the feature set, and the spec runner's exact-bits hook.
+  Object.defineProperty(ns, 'features', { value: features });
+  Object.defineProperty(ns, INVOKE_RAW, { value: invokeRaw });
+  streamingCompilers.set(ns, (source, perCall) =>
+    promiseFrom(() => compileResponse(source, 'compileStreaming()', perCall)),
+  );
   return ns;
 }

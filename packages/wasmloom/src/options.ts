@@ -1,0 +1,150 @@
+/**
+ * `createWebAssembly`'s options, and where a namespace's function bodies get
+ * compiled. The standard API has no room for these, so they are per namespace.
+ *
+ * - `workers: 0`: on the calling thread, always.
+ * - `workers: n`: a pool of n threads (piscina in Node, Web Workers in a
+ *   browser), shared by every namespace of this realm that asks for n.
+ * - neither `workers` nor `pool`: one thread fewer than the machine has
+ *   (`os.availableParallelism()`, `navigator.hardwareConcurrency`), and
+ *   inline when that leaves fewer than 2. The core left over is for the
+ *   calling thread (parsing, receiving sources) and for V8's background
+ *   threads, which every worker isolate keeps busy optimizing the compiler
+ *   and collecting garbage: on 2 cores, 2 cold threads took 5.1 s of CPU for
+ *   esbuild-wasm against 3.1 s inline, and finished later (compile.bench.ts).
+ * - `pool`: the caller's own `CompilePool`, or (Node) a piscina instance to
+ *   run on. The caller closes it; wasmloom never does.
+ *
+ * Even with a pool, a module whose code section is under `inlineThreshold`
+ * bytes compiles inline: starting threads and warming the compiler in them
+ * costs more than it saves (measured in packages/pool/README.md).
+ *
+ * A pool is made at the first compile that needs one; its threads start with
+ * the module's first batch (the code section, the bulk of a download, is then
+ * still arriving) and leave after 5 s idle, never keeping a process alive.
+ *
+ * Not here: the pool itself (@wasmloom/pool), which pool a browser build gets
+ * (pool-browser.ts), the streaming driver (streaming.ts).
+ */
+import type { Features } from '@wasmloom/binary';
+import type { CompilePool } from '@wasmloom/pool';
+import { INLINE_THRESHOLD_BYTES, platform } from './pool-node.js';
+
+/** How far a compile has got, reported after every chunk read and every batch compiled. */
+export interface CompileProgress {
+  /** Bytes of the module read so far. */
+  bytesReceived: number;
+  /** The module's size when known: a buffer's length, or a response's Content-Length (if not content-encoded). */
+  bytesTotal?: number;
+  /** Function bodies compiled so far. */
+  functionsCompiled: number;
+  /** Function bodies of the module: 0 until the code section starts. */
+  functionsTotal: number;
+}
+
+/** The part of a piscina instance this package relies on to tell it from a CompilePool. */
+export interface PiscinaLike {
+  run(task: unknown, options?: unknown): Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
+export interface WebAssemblyOptions {
+  /** Overrides of `DEFAULT_FEATURES` (WebAssembly 2.0 as Node 20 accepts it). */
+  features?: Partial<Features>;
+  /** Compile threads: 0 compiles on the calling thread; default: hardware threads − 1 (inline below 2). */
+  workers?: number;
+  /** A compile pool of the caller's (or, in Node, a piscina instance to run one on), instead of `workers`. */
+  pool?: CompilePool | PiscinaLike;
+  /** Code sections smaller than this many bytes compile inline even with workers; default 256 KiB. */
+  inlineThreshold?: number;
+  /** Called as a compile of this namespace (`compile`, `compileStreaming`, `instantiate*`) progresses. */
+  onProgress?: (progress: CompileProgress) => void;
+}
+
+/** What differs between Node and browsers: pool-node.ts and pool-browser.ts each export one. */
+export interface PoolPlatform {
+  readonly name: 'node' | 'browser';
+  hardwareThreads(): number;
+  startPool(size: number): CompilePool;
+  poolOnPiscina(piscina: PiscinaLike): CompilePool;
+}
+
+/** Where a namespace's compiles go, resolved from its options. */
+export interface CompileSettings {
+  /** The pool for modules big enough for one (made on first call), or null: all inline. */
+  pool: () => CompilePool | null;
+  inlineThreshold: number;
+  onProgress: ((progress: CompileProgress) => void) | undefined;
+}
+
+/** Pools made from `workers` (or the default), by thread count, shared by the namespaces of this realm. */
+const sharedPools = new Map<number, CompilePool>();
+
+function sharedPool(size: number): CompilePool {
+  let pool = sharedPools.get(size);
+  if (pool === undefined) {
+    pool = platform.startPool(size);
+    sharedPools.set(size, pool);
+  }
+  return pool;
+}
+
+function isCompilePool(p: object): p is CompilePool {
+  const o = p as Record<string, unknown>;
+  return typeof o.open === 'function' && typeof o.compile === 'function' && typeof o.release === 'function';
+}
+
+function isPiscina(p: object): p is PiscinaLike {
+  const o = p as Record<string, unknown>;
+  return typeof o.run === 'function' && typeof o.destroy === 'function';
+}
+
+function nonNegativeInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`createWebAssembly: \`${name}\` must be a number`);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`createWebAssembly: \`${name}\` must be a non-negative integer, got ${value}`);
+  }
+  return value;
+}
+
+/** Checks the compile options (TypeError, RangeError) and decides where compiles go. */
+export function compileSettings(options: WebAssemblyOptions): CompileSettings {
+  const { workers, pool, inlineThreshold, onProgress } = options;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new TypeError('createWebAssembly: `onProgress` must be a function');
+  }
+  const threshold =
+    inlineThreshold === undefined
+      ? INLINE_THRESHOLD_BYTES
+      : nonNegativeInteger(inlineThreshold, 'inlineThreshold');
+  const settings = (get: () => CompilePool | null): CompileSettings => ({
+    pool: get,
+    inlineThreshold: threshold,
+    onProgress,
+  });
+
+  if (pool !== undefined) {
+    if (workers !== undefined) throw new TypeError('createWebAssembly: give `workers` or `pool`, not both');
+    if (typeof pool === 'object' && pool !== null) {
+      if (isCompilePool(pool)) return settings(() => pool);
+      if (isPiscina(pool)) {
+        let onPiscina: CompilePool | undefined;
+        return settings(() => {
+          onPiscina ??= platform.poolOnPiscina(pool);
+          return onPiscina;
+        });
+      }
+    }
+    throw new TypeError('createWebAssembly: `pool` must be a CompilePool or a piscina instance');
+  }
+  if (workers !== undefined) {
+    const size = nonNegativeInteger(workers, 'workers');
+    return settings(() => (size === 0 ? null : sharedPool(size)));
+  }
+  // Default: a core left for the calling thread and V8's background work (see above).
+  let size: number | undefined;
+  return settings(() => {
+    size ??= platform.hardwareThreads() - 1;
+    return size >= 2 ? sharedPool(size) : null;
+  });
+}
