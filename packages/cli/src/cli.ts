@@ -4,7 +4,7 @@
  * command line). Output goes through the injected `CommandIO`.
  */
 import { parseArgs } from 'node:util';
-import type { Command } from './command.js';
+import type { Command, OptionsConfig } from './command.js';
 import { commands } from './commands/index.js';
 import { CliError, type CommandIO, EXIT_USAGE, processIO } from './io.js';
 
@@ -19,6 +19,36 @@ function commandHelp(command: Command): string {
   const width = Math.max(...rows.map(([flags]) => flags.length));
   const lines = rows.map(([flags, text]) => `  ${flags.padEnd(width)}  ${text}`);
   return `Usage: wasmloom ${command.name} ${command.synopsis}\n\n${command.summary}\n\nOptions:\n${lines.join('\n')}\n`;
+}
+
+/**
+ * `args` split after the first positional: `[ours, theirs]`. An option that
+ * takes a value skips the next argument (unless given as `--name=value`); `--`
+ * ends the options, the positional after it is the last of ours.
+ */
+export function splitAtFirstPositional(
+  args: readonly string[],
+  options: OptionsConfig,
+): [string[], string[]] {
+  const takesValue = (token: string): boolean => {
+    if (token.startsWith('--')) {
+      if (token.includes('=')) return false;
+      return options[token.slice(2)]?.type === 'string';
+    }
+    // -o VALUE (and -oVALUE, which carries its value)
+    if (token.length !== 2) return false;
+    return Object.values(options).some((o) => o.short === token[1] && o.type === 'string');
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return [args.slice(0, i + 2), args.slice(i + 2)];
+    if (a.startsWith('-') && a !== '-') {
+      if (takesValue(a)) i++;
+      continue;
+    }
+    return [args.slice(0, i + 1), args.slice(i + 1)];
+  }
+  return [[...args], []];
 }
 
 export async function runCli(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
@@ -38,17 +68,14 @@ export async function runCli(argv: readonly string[], io: CommandIO = processIO)
     return EXIT_USAGE;
   }
   try {
-    const args = parseArgs({
-      args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
+    const [ours, theirs] = command.passThrough ? splitAtFirstPositional(rest, options) : [rest, []];
+    const args = parseArgs({ args: ours, options, allowPositionals: true, strict: true });
     if (args.values.help) {
       io.stdout.write(commandHelp(command));
       return 0;
     }
-    return await command.run(args, io);
+    return await command.run(command.passThrough ? { ...args, rest: theirs } : args, io);
   } catch (err) {
     if (err instanceof CliError) {
       io.stderr.write(`wasmloom ${command.name}: ${err.message}\n`);

@@ -11,6 +11,8 @@ export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 export interface ParsedArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
+  /** With `passThrough`: everything after the first positional, verbatim. */
+  rest?: string[];
 }
 
 export interface Command {
@@ -22,5 +24,10 @@ export interface Command {
   /** `[flags, description]` of each option, for `wasmloom <command> --help`. */
   help: [string, string][];
   options: OptionsConfig;
+  /**
+   * Options end at the first positional (the file to run): what follows is
+   * handed over verbatim in `rest`, for the program rather than for us.
+   */
+  passThrough?: boolean;
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }

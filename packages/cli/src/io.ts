@@ -4,15 +4,22 @@
  * and read what they printed.
  */
 export interface Output {
-  write(text: string): unknown;
+  /** Text, or bytes as a WASI program wrote them. */
+  write(chunk: string | Uint8Array): unknown;
+  /** A terminal: progress bars are drawn only there (`process.stderr` sets it). */
+  readonly isTTY?: boolean;
+  /** The terminal's width, when it is one. */
+  readonly columns?: number;
 }
 
 export interface CommandIO {
   stdout: Output;
   stderr: Output;
+  /** What `wasmloom run` gives the program as stdin: a file descriptor to read, or bytes (tests). */
+  stdin?: number | Uint8Array;
 }
 
-export const processIO: CommandIO = { stdout: process.stdout, stderr: process.stderr };
+export const processIO: CommandIO = { stdout: process.stdout, stderr: process.stderr, stdin: 0 };
 
 /** Exit codes: 1 = the input could not be processed, 2 = the command line is wrong. */
 export const EXIT_FAILURE = 1;

@@ -2,35 +2,15 @@
  * Text rendering of an inspect report. Kept apart from the decoding so the
  * `--json` output and the text output come from the same `InspectReport`.
  */
+import { formatBytes, table } from '../format.js';
 import type { InspectReport } from './inspect.js';
+
+export { formatBytes };
 
 const BAR_WIDTH = 40;
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
 function hex(n: number, width = 8): string {
   return `0x${n.toString(16).padStart(width, '0')}`;
-}
-
-/** Rows of cells as left-aligned columns (right-aligned where `right[i]`). */
-function table(rows: string[][], right: boolean[] = []): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] ?? 0, row[i].length);
-  }
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-        .join('  ')
-        .trimEnd(),
-    )
-    .map((line) => `  ${line}\n`)
-    .join('');
 }
 
 /** At most `limit` lines of a long list, with a note of how many were left out. */

@@ -8,7 +8,6 @@
  *
  * With no file it inspects sql.js's wasm, a real 0.7 MB module.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import {
   externalKindNames,
@@ -22,7 +21,9 @@ import {
   type WasmModule,
 } from '@wasmloom/binary';
 import type { Command } from '../command.js';
+import { median } from '../format.js';
 import { type CommandIO, inputError, usageError } from '../io.js';
+import { readModuleFile } from '../module-file.js';
 import { formatBytes, formatReport } from './inspect-report.js';
 
 export const CHUNK_SIZE = 64 * 1024;
@@ -150,12 +151,6 @@ function decodeInChunks(bytes: Uint8Array, chunkSize: number): WasmModule {
   return decoder.finish().module;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /**
  * Decodes `bytes` the streaming way `runs` times, timed (the first run is JIT-cold,
  * so the median of all runs is the figure to quote), and describes the module.
@@ -220,18 +215,6 @@ function functionCounts(module: WasmModule): InspectReport['functions'] {
 /** sql.js's wasm, shipped in the `sql.js` package the CLI depends on. */
 export function defaultModulePath(): string {
   return createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
-}
-
-async function readModuleFile(path: string): Promise<Uint8Array> {
-  try {
-    const buf = await readFile(path);
-    // A plain Uint8Array view: Buffer's own subarray is slower on the parser's path.
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const reason = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-    throw inputError(`cannot read ${path}: ${reason}`);
-  }
 }
 
 export const inspectCommand: Command = {
