@@ -3,15 +3,13 @@
  * `createWebAssembly`, optionally with a worker count and a progress callback)
  * and Node's native WebAssembly, captured when this module loads so that a
  * caller replacing `globalThis.WebAssembly` does not change it.
- *
- * The pool options (`workers`, `onProgress`) and `serializeModule` are newer
- * than this package's oldest supported wasmloom: they are passed and looked
- * up without assuming them, and `engineSupport` says what the installed
- * wasmloom offers, so the commands can say so instead of printing numbers
- * that mean something else.
  */
-import * as wasmloom from 'wasmloom';
-import { createWebAssembly, type WebAssemblyNamespace, type WebAssemblyOptions } from 'wasmloom';
+import {
+  createWebAssembly,
+  RuntimeError,
+  type WebAssemblyNamespace,
+  type WebAssemblyOptions,
+} from 'wasmloom';
 
 /** How far a compile has got, as the pool reports it. Fields are optional: we draw what we get. */
 export interface CompileProgress {
@@ -36,7 +34,7 @@ export const nativeWebAssembly: typeof WebAssembly = globalThis.WebAssembly;
 
 type WasmloomProgress = Parameters<NonNullable<WebAssemblyOptions['onProgress']>>[0];
 
-/** A wasmloom namespace; the options it does not know are ignored by older versions. */
+/** A wasmloom namespace with the given worker count and progress callback. */
 export function createEngine(options: EngineOptions = {}): Engine {
   const opts: Record<string, unknown> = {};
   if (options.workers !== undefined) opts.workers = options.workers;
@@ -52,39 +50,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
       });
   }
   return createWebAssembly(opts as WebAssemblyOptions);
-}
-
-export interface EngineSupport {
-  /** `createWebAssembly({ workers })` picks the compile thread count. */
-  workers: boolean;
-  /** `createWebAssembly({ onProgress })` reports compile progress. */
-  onProgress: boolean;
-  /** `serializeModule(module)` is exported. */
-  serializeModule: boolean;
-}
-
-/*
- * Whether wasmloom's options have `workers` and `onProgress` is known when this
- * package compiles, from the option types; a TypeScript type has no run-time
- * value, so each flag is written out, and the type checks that it is right:
- * once an option lands, `tsc` fails here until its flag is set to `true`.
- */
-type Has<K extends string> = K extends keyof WebAssemblyOptions ? true : false;
-const WORKERS_OPTION: Has<'workers'> = true;
-const PROGRESS_OPTION: Has<'onProgress'> = true;
-
-export function engineSupport(): EngineSupport {
-  return {
-    workers: WORKERS_OPTION,
-    onProgress: PROGRESS_OPTION,
-    serializeModule: serializer() !== undefined,
-  };
-}
-
-/** wasmloom's `serializeModule`, when this version has it. */
-export function serializer(): ((module: WebAssembly.Module) => Uint8Array) | undefined {
-  const f = (wasmloom as Record<string, unknown>).serializeModule;
-  return typeof f === 'function' ? (f as (module: WebAssembly.Module) => Uint8Array) : undefined;
 }
 
 /** Compiles a module's chunks as they arrive, through the standard `compileStreaming`. */
@@ -115,6 +80,6 @@ export function describeError(err: unknown): string {
 
 /** A trap: the error is a RuntimeError of either engine, or the JS stack ran out during wasm. */
 export function isTrap(err: unknown): boolean {
-  if (err instanceof wasmloom.RuntimeError || err instanceof nativeWebAssembly.RuntimeError) return true;
+  if (err instanceof RuntimeError || err instanceof nativeWebAssembly.RuntimeError) return true;
   return err instanceof RangeError && /call stack/i.test(err.message);
 }

@@ -18,7 +18,7 @@ describe('wasmloom bench', () => {
       ['native', true],
     ]);
     expect(report.compile.slice(2).every((t) => t.kind === 'wasmloom')).toBe(true);
-    expect(report.compile.length).toBe(report.workersOption ? 5 : 3);
+    expect(report.compile.length).toBe(5);
     for (const t of report.compile) expect(t.medianMs).toBeGreaterThan(0);
     expect(formatBench(report)).toMatch(/vs native eager/);
   });

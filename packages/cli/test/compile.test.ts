@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import type { CompileReport } from '../src/commands/compile.js';
-import { serializer } from '../src/engine.js';
 import { bin, capture, fixture, haveBin, moduleWith, spawnNode } from './helpers.js';
 
 let tmp: string;
@@ -35,14 +34,7 @@ describe('wasmloom compile', () => {
     expect(report.compileMs).toBeGreaterThan(0);
   });
 
-  it.runIf(serializer() === undefined)('fails clearly for -o while wasmloom cannot serialize', async () => {
-    const out = join(tmp, 'module.bin');
-    const io = capture();
-    expect(await runCli(['compile', '-o', out, program], io)).toBe(1);
-    expect(io.err()).toMatch(/serialization not available yet/);
-  });
-
-  it.runIf(serializer() !== undefined)('writes the serialized module with -o', async () => {
+  it('writes the serialized module with -o', async () => {
     const out = join(tmp, 'module.bin');
     const io = capture();
     expect(await runCli(['compile', '--json', '-o', out, program], io)).toBe(0);

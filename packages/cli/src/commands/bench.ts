@@ -8,7 +8,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { type CompileTiming, defaultCompileConfigs, measureCompiles } from '../compile-bench.js';
-import { engineSupport } from '../engine.js';
 import { formatBytes, formatMs, formatRatio, table } from '../format.js';
 import { type CommandIO, inputError, usageError } from '../io.js';
 import { checkWasmMagic, readModuleFile } from '../module-file.js';
@@ -21,8 +20,6 @@ export interface BenchReport {
   size: number;
   runs: number;
   cpus: number;
-  /** Whether this wasmloom takes a worker count; when false, its rows are its only mode. */
-  workersOption: boolean;
   compile: CompileTiming[];
 }
 
@@ -43,9 +40,6 @@ export function formatBench(report: BenchReport): string {
   );
   out +=
     '\n  "first" includes starting the worker threads; native lazy compiles each function on its first call.\n';
-  if (!report.workersOption)
-    out +=
-      '  This wasmloom has no `workers` option yet: it compiles on the calling thread, so only that row is shown.\n';
   return out;
 }
 
@@ -64,8 +58,7 @@ export const benchCommand: Command = {
     const file = positionals[0] ?? defaultModulePath();
     const bytes = await readModuleFile(file);
     checkWasmMagic(bytes, file);
-    const workersOption = engineSupport().workers;
-    const configs = defaultCompileConfigs(workersOption ? [0, 1, 2] : [undefined]);
+    const configs = defaultCompileConfigs([0, 1, 2]);
     const progress = new CompileProgressBar(io.stderr, 'bench');
     let compile: CompileTiming[];
     try {
@@ -89,7 +82,6 @@ export const benchCommand: Command = {
       size: bytes.length,
       runs,
       cpus: availableParallelism(),
-      workersOption,
       compile,
     };
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatBench(report));

@@ -6,9 +6,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { serializeModule } from 'wasmloom';
 import type { Command } from '../command.js';
 import { compileFile } from '../compile-file.js';
-import { engineSupport, serializer } from '../engine.js';
 import { formatBytes, formatMs } from '../format.js';
 import { type CommandIO, inputError, usageError } from '../io.js';
 import { parseWorkers } from './options.js';
@@ -46,12 +46,6 @@ export const compileCommand: Command = {
     const [file] = positionals;
     const workers = parseWorkers(values.workers);
     const output = values.output as string | undefined;
-    const serialize = serializer();
-    // Before compiling: a long compile that cannot be saved would be wasted.
-    if (output !== undefined && !serialize)
-      throw inputError(
-        'serialization not available yet: this wasmloom has no serializeModule, so -o cannot write the compiled module',
-      );
 
     const compiled = await compileFile(file, io, { workers, label: `compiling ${basename(file)}` });
     const WA = compiled.engine;
@@ -65,9 +59,9 @@ export const compileCommand: Command = {
       exports: WA.Module.exports(compiled.module).length,
       output: null,
     };
-    if (output !== undefined && serialize) {
+    if (output !== undefined) {
       const t0 = performance.now();
-      const bytes = serialize(compiled.module);
+      const bytes = serializeModule(compiled.module);
       const serializeMs = performance.now() - t0;
       try {
         await writeFile(output, bytes);
@@ -81,9 +75,8 @@ export const compileCommand: Command = {
       io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return 0;
     }
-    const threads = !engineSupport().workers
-      ? 'on the calling thread: this wasmloom has no worker pool yet'
-      : workers === undefined
+    const threads =
+      workers === undefined
         ? "wasmloom's default worker count"
         : `${workers} worker${workers === 1 ? '' : 's'}`;
     let out = `${file}: compiled ${formatBytes(report.size)} in ${formatMs(report.compileMs)} `;

@@ -19,7 +19,6 @@ import type { Command } from '../command.js';
 import { type CompileTiming, defaultCompileConfigs, measureCompiles } from '../compile-bench.js';
 import type { ChildReport, ChildResult, ChildSpec } from '../demo/child.js';
 import { findWorkload, type Workload, workloads } from '../demo/workloads.js';
-import { engineSupport } from '../engine.js';
 import { formatBytes, formatMs, formatRatio, table } from '../format.js';
 import { type CommandIO, EXIT_FAILURE, processIO, usageError } from '../io.js';
 import { checkWasmMagic, readModuleFile } from '../module-file.js';
@@ -158,13 +157,7 @@ export const demoCommand: Command = {
     const bytes = await readModuleFile(file);
     checkWasmMagic(bytes, file);
     const notes: string[] = [];
-    const workersOption = engineSupport().workers;
-    if (!workersOption)
-      notes.push(
-        'this wasmloom has no `workers` option yet: it compiles on the calling thread, whatever the count',
-      );
-
-    const configs = defaultCompileConfigs(workersOption ? [0, 1, 2] : [undefined]);
+    const configs = defaultCompileConfigs([0, 1, 2]);
     const progress = new CompileProgressBar(io.stderr, 'compile table');
     let compile: CompileTiming[];
     try {
@@ -183,7 +176,7 @@ export const demoCommand: Command = {
     const spec = (engine: ChildSpec['engine']): ChildSpec => ({
       workload: workload.name,
       engine,
-      workers: engine === 'wasmloom' && workersOption ? RUN_WORKERS : undefined,
+      workers: engine === 'wasmloom' ? RUN_WORKERS : undefined,
       iterations,
     });
     const native = await runChild(spec('native'), io);
