@@ -16,6 +16,20 @@
  * - Blocks are labelled blocks, loops `for(;;)` with `continue`, if/else is
  *   if/else, br_table a switch; labels are emitted only when branched to.
  *
+ * Shaped for V8's optimizing compiler (measured on the benchmark kernels, see
+ * the notes at each place):
+ * - A trap is `break T{c}` to the end of the function, where the one
+ *   `throw trap(c)` per code is (`trap`).
+ * - Memory views and the byte length are read into locals (`mv`), again after
+ *   calls and memory.grow; a bounds check implied by an earlier one on the same
+ *   local is left out, inside loops too when the loop does not assign that
+ *   local (`boundsCheck`).
+ * - Integer arithmetic is truncated right away (`|0`) and products are formed
+ *   so that V8 has nothing to speculate on that could fail later: a
+ *   deoptimization can leave a long-running function in its OSR code for good.
+ * - Parameters a loop assigns are typed on entry; stack slots and the scratch
+ *   are `var`s without initializers (V8's inlining budget counts bytecode).
+ *
  * Not here: SIMD, exceptions, threads, GC, memory64, multi-memory codegen: they
  * fail with a clear WasmError instead of producing wrong code.
  */
@@ -42,7 +56,7 @@ import {
   valTypeName,
   WasmError,
 } from '@wasmloom/binary';
-import { emitNumeric } from './numeric.js';
+import { emitNumeric, litValue } from './numeric.js';
 
 /** Type of a polymorphic stack's missing operands. */
 export const BOT = 0;
@@ -83,9 +97,73 @@ interface Frame {
   head: number;
   /** 1-based position in the control stack: the JS label is `L{n}`. */
   n: number;
+  /** Bounds-check facts holding where the frame starts (minus bases assigned inside it). */
+  factsIn: Map<string, Fact>;
+  /** Alignment facts holding where the frame starts (the same way). */
+  alignIn: Map<string, AlignFact>;
 }
 
 const EMPTY: readonly ValType[] = Object.freeze([]);
+
+/**
+ * A passed bounds check: `end` = offset + size checked on a base. `origin` is
+ * null for a check that dominates the current point, or the outermost loop
+ * whose entry it preceded: it holds inside that loop only if the loop never
+ * assigns the base, which is known at the loop's end (checks left out on that
+ * assumption are `Pending` until then).
+ */
+interface Fact {
+  end: number;
+  origin: Frame | null;
+}
+
+/** A local's known alignment: its value has at least `tz` trailing zero bits (`origin` as in `Fact`). */
+interface AlignFact {
+  tz: number;
+  origin: Frame | null;
+}
+
+/**
+ * Code emitted on an assumption (`Fact.origin`): a left-out check (`out[at]` is
+ * empty) or a typed-array access; `out[at]` becomes `text` if the assumption fails.
+ */
+interface Pending {
+  at: number;
+  text: string;
+  base: string;
+  origin: Frame;
+  /** Trailing zero bits of the base an access needs; Infinity for a check (any new value undoes it). */
+  need: number;
+  /** A memory binding `text` uses (see `mv`). */
+  view: string;
+}
+
+/** Access size in bytes of each load and store. */
+const MEM_OPS = new Map<number, { size: number }>([
+  [Op.i32_load, { size: 4 }],
+  [Op.i64_load, { size: 8 }],
+  [Op.f32_load, { size: 4 }],
+  [Op.f64_load, { size: 8 }],
+  [Op.i32_load8_s, { size: 1 }],
+  [Op.i32_load8_u, { size: 1 }],
+  [Op.i32_load16_s, { size: 2 }],
+  [Op.i32_load16_u, { size: 2 }],
+  [Op.i64_load8_s, { size: 1 }],
+  [Op.i64_load8_u, { size: 1 }],
+  [Op.i64_load16_s, { size: 2 }],
+  [Op.i64_load16_u, { size: 2 }],
+  [Op.i64_load32_s, { size: 4 }],
+  [Op.i64_load32_u, { size: 4 }],
+  [Op.i32_store, { size: 4 }],
+  [Op.i64_store, { size: 8 }],
+  [Op.f32_store, { size: 4 }],
+  [Op.f64_store, { size: 8 }],
+  [Op.i32_store8, { size: 1 }],
+  [Op.i32_store16, { size: 2 }],
+  [Op.i64_store8, { size: 1 }],
+  [Op.i64_store16, { size: 2 }],
+  [Op.i64_store32, { size: 4 }],
+]);
 
 export function compileFunction(env: ModuleEnv, index: number, body: FunctionBody): string {
   const c = new FunctionCompiler(env, index, body);
@@ -135,6 +213,33 @@ export class FunctionCompiler {
   maxS = 0;
   maxT = 0;
   usesX = false;
+  /**
+   * Memory views and lengths used (`LEN0`, `DV0`, `F64_0`...): each is read into a
+   * function local `$name` on entry and again after every call and memory.grow
+   * (anything that may replace the buffer), at the `out` indices in `reloads`.
+   */
+  views = new Set<string>();
+  reloads: number[] = [];
+  /** Trap codes used: bit c set when some site jumps to `T{c}` (see `trap`). */
+  traps = 0;
+  /**
+   * Bounds checks passed on every path to the current point: base (`l{k}`, or
+   * '#' for constant addresses) → largest `offset + size` checked.
+   */
+  facts = new Map<string, Fact>();
+  /** Known alignment of i32 locals (`l{k}`), kept like `facts`. */
+  align = new Map<string, AlignFact>();
+  pending: Pending[] = [];
+  /** Per height: trailing zero bits known of an i32 entry's value (0 if unknown). */
+  ez: number[] = [];
+  /** Per height: `k * 64 + z` for an i32 entry `l{k} ± c` with c having z trailing zeros, else -1. */
+  ei: number[] = [];
+  /** Locals assigned inside a loop. */
+  loopAssigned = new Set<number>();
+  /** Loops open at the current point. */
+  loops = 0;
+  /** A loop has ended before the current point. */
+  afterLoop = false;
 
   constructor(env: ModuleEnv, index: number, body: FunctionBody) {
     this.env = env;
@@ -267,10 +372,14 @@ export class FunctionCompiler {
     this.eh[h] = hi;
     this.ef[h] = flags;
     this.el[h] = loc;
+    this.ez[h] = 0;
+    this.ei[h] = -1;
   }
 
-  /** Mark the entry at h as living in its slot(s). */
+  /** Mark the entry at h as living in its slot(s), holding a new value. */
   setMat(h: number, i64: boolean): void {
+    this.ez[h] = 0;
+    this.ei[h] = -1;
     this.ex[h] = `s${h}`;
     if (i64) {
       this.eh[h] = `t${h}`;
@@ -317,6 +426,7 @@ export class FunctionCompiler {
   materialize(h: number, t: ValType): void {
     const f = this.ef[h];
     if (f & MAT) return;
+    const z = this.ez[h];
     if (t === I64) {
       const lo = this.ex[h];
       const hi = this.eh[h];
@@ -326,12 +436,13 @@ export class FunctionCompiler {
       else if (hi === th) this.out.push(`${sl}=${lo};`);
       else if (f & REFSLOT) {
         this.usesX = true;
-        this.out.push(`x=${lo};${th}=${hi};${sl}=x;`);
-      } else this.out.push(`${sl}=${lo};${th}=${hi};`);
+        this.out.push(`x=${lo};${th}=${reuseLow(hi, lo, 'x')};${sl}=x;`);
+      } else this.out.push(`${sl}=${lo};${th}=${reuseLow(hi, lo, sl)};`);
       this.setMat(h, true);
     } else {
       this.out.push(`s${h}=${this.val(h)};`);
       this.setMat(h, false);
+      this.ez[h] = z;
     }
   }
 
@@ -439,6 +550,12 @@ export class FunctionCompiler {
 
   /** Emit a call expression `callee` and read its results into slots from h. */
   emitCall(h: number, callee: string, results: readonly ValType[]): void {
+    this.emitCallExpr(h, callee, results);
+    // The callee may have grown the memory (replacing its buffer).
+    this.reloadViews();
+  }
+
+  emitCallExpr(h: number, callee: string, results: readonly ValType[]): void {
     const n = results.length;
     if (n === 0) this.out.push(`${callee};`);
     else if (n === 1) {
@@ -475,7 +592,19 @@ export class FunctionCompiler {
       labelUsed: false,
       head: -1,
       n: this.ctrl.length + 1,
+      factsIn: new Map(this.facts),
+      alignIn: new Map(this.align),
     };
+    if (kind === Kind.loop) {
+      // Reached again from the back edges: a fact about a local holds in the loop
+      // only if the loop does not assign the local (see `forgetBase`).
+      for (const [base, fact] of this.facts) {
+        if (base !== '#' && fact.origin === null) this.facts.set(base, { end: fact.end, origin: f });
+      }
+      for (const [base, fact] of this.align) {
+        if (fact.origin === null) this.align.set(base, { tz: fact.tz, origin: f });
+      }
+    }
     this.ctrl.push(f);
     this.frame = f;
     this.pushVals(params);
@@ -510,9 +639,15 @@ export class FunctionCompiler {
       labelUsed: false,
       head: -1,
       n: 0,
+      factsIn: new Map(),
+      alignIn: new Map(),
     };
     this.ctrl.push(fnFrame);
     this.frame = fnFrame;
+    // Declared i32 locals start at 0: aligned to anything.
+    for (let i = params.length; i < localTypes.length; i++) {
+      if (localTypes[i] === I32) this.align.set(`l${i}`, { tz: 32, origin: null });
+    }
 
     const out = this.out;
     const numLocals = localTypes.length;
@@ -523,7 +658,7 @@ export class FunctionCompiler {
       const live = this.live;
       switch (op) {
         case Op.unreachable:
-          if (live) out.push('throw trap(0);');
+          if (live) out.push(this.trap(0));
           this.setUnreachable();
           break;
         case Op.nop:
@@ -535,6 +670,7 @@ export class FunctionCompiler {
           if (live) this.sync();
           this.popVals(bp);
           const f = this.pushFrame(op === Op.block ? Kind.block : Kind.loop, bp, br);
+          if (op === Op.loop) this.loops++;
           if (live) {
             f.head = out.length;
             out.push('');
@@ -571,6 +707,8 @@ export class FunctionCompiler {
           if (!f.dead) out.push('}else{');
           f.kind = Kind.else;
           f.unreachable = false;
+          this.facts = new Map(f.factsIn);
+          this.align = new Map(f.alignIn);
           this.live = !f.dead;
           this.pushVals(f.params);
           if (!f.dead) this.matParams(f);
@@ -616,6 +754,17 @@ export class FunctionCompiler {
             }
           }
           this.ctrl.pop();
+          // Where paths merge, only the facts from before the frame hold (a loop's
+          // end and an unlabelled block's end are reached by falling through only).
+          if (f.kind === Kind.if || f.kind === Kind.else || (f.kind === Kind.block && f.labelUsed)) {
+            this.facts = new Map(f.factsIn);
+            this.align = new Map(f.alignIn);
+          }
+          if (f.kind === Kind.loop) {
+            this.loopEnded(f);
+            this.loops--;
+            this.afterLoop = true;
+          }
           this.frame = this.ctrl[this.ctrl.length - 1];
           this.live = !this.frame.dead && !this.frame.unreachable;
           if (!f.dead)
@@ -720,7 +869,13 @@ export class FunctionCompiler {
           const t = localTypes[k];
           const h = this.sp;
           this.push(t);
-          if (live) this.setPending(h, `l${k}`, t === I64 ? `k${k}` : '', SIMPLE, k);
+          if (live) {
+            this.setPending(h, `l${k}`, t === I64 ? `k${k}` : '', SIMPLE, k);
+            // Only alignment that holds here for sure: a value built on an
+            // assumption (`origin`) would need the assumption recorded with it.
+            const al = this.align.get(`l${k}`);
+            if (al !== undefined && al.origin === null) this.ez[h] = al.tz;
+          }
           break;
         }
         case Op.local_set:
@@ -732,8 +887,16 @@ export class FunctionCompiler {
           const h = this.sp;
           if (op === Op.local_tee) this.push(t);
           if (live) {
+            const z = t === I32 ? this.ez[h] : 0;
+            // `l{k} ± c`: keeps an alignment assumed for l{k} up to c's (`ei`).
+            const keep = this.ei[h] >= 0 && this.ei[h] >> 6 === k ? this.ei[h] & 63 : 0;
             this.flushLocal(k, h);
             const lk = `l${k}`;
+            this.forgetBase(lk, keep);
+            const kept = this.align.get(lk);
+            if (z > 0 && (kept === undefined || kept.origin === null))
+              this.align.set(lk, { tz: z, origin: null });
+            if (this.loops > 0) this.loopAssigned.add(k);
             if (t === I64) {
               const lo = this.lo(h);
               const hi = this.hi(h);
@@ -741,13 +904,16 @@ export class FunctionCompiler {
                 // local.set of its own value
               } else if (this.el[h] === k || this.el[h] === MANY_LOCALS) {
                 this.usesX = true;
-                out.push(`x=${lo};k${k}=${hi};${lk}=x;`);
-              } else out.push(`${lk}=${lo};k${k}=${hi};`);
+                out.push(`x=${lo};k${k}=${reuseLow(hi, lo, 'x')};${lk}=x;`);
+              } else out.push(`${lk}=${lo};k${k}=${reuseLow(hi, lo, lk)};`);
             } else {
               const v = this.val(h);
               if (v !== lk) out.push(`${lk}=${v};`);
             }
-            if (op === Op.local_tee) this.setPending(h, lk, t === I64 ? `k${k}` : '', SIMPLE, k);
+            if (op === Op.local_tee) {
+              this.setPending(h, lk, t === I64 ? `k${k}` : '', SIMPLE, k);
+              this.ez[h] = z;
+            }
           }
           break;
         }
@@ -763,7 +929,7 @@ export class FunctionCompiler {
             if (gt.mutable) {
               out.push(i64 ? `s${h}=G${g}.v;t${h}=G${g}.h;` : `s${h}=G${g}.v;`);
               this.setMat(h, i64);
-            } else this.setPending(h, `G${g}.v`, i64 ? `G${g}.h` : '', SIMPLE, NO_LOCAL);
+            } else this.setPending(h, `GV${g}`, i64 ? `GH${g}` : '', SIMPLE, NO_LOCAL);
           }
           break;
         }
@@ -784,7 +950,10 @@ export class FunctionCompiler {
         case Op.i32_const: {
           const h = this.sp;
           this.push(I32);
-          if (live) this.setPending(h, numLit(r.i32), '', SIMPLE, NO_LOCAL);
+          if (live) {
+            this.setPending(h, numLit(r.i32), '', SIMPLE, NO_LOCAL);
+            this.ez[h] = tz32(r.i32);
+          }
           break;
         }
         case Op.i64_const: {
@@ -916,10 +1085,9 @@ export class FunctionCompiler {
   pendingResult64(h: number, lo: string, hi: string, loc: number, higher: boolean): void {
     const own = (this.ef[h] & (MAT | REFSLOT)) !== 0 ? REFSLOT : 0;
     this.setPending(h, lo, hi, own, loc);
-    if (higher) {
-      this.ef[h] = REFSLOT;
-      this.materialize(h, I64);
-    }
+    // Stored now when operands above h are slots that later code reuses; through
+    // the scratch only when the expressions read this entry's own slots.
+    if (higher) this.materialize(h, I64);
   }
 
   brTable(live: boolean): void {
@@ -993,8 +1161,11 @@ export class FunctionCompiler {
         const h = this.sp;
         this.push(I32);
         if (live) {
-          if (op === Op.memory_size) this.assign(h, `LEN${m}/65536`);
-          else this.assign(h, `memoryGrow(MEM${m},${this.val(h)})`);
+          if (op === Op.memory_size) this.assign(h, `${this.mv(`LEN${m}`)}/65536`);
+          else {
+            this.assign(h, `memoryGrow(MEM${m},${this.val(h)})`);
+            this.reloadViews();
+          }
         }
         return;
       }
@@ -1018,9 +1189,12 @@ export class FunctionCompiler {
         if (live) {
           const h = this.sp;
           const a = `${this.val(h)},${this.val(h + 1)},${this.val(h + 2)}`;
-          if (op === Op.memory_fill) this.emit(`memoryFill(U8${m},LEN${m},${a});`);
-          else if (op === Op.memory_copy) this.emit(`memoryCopy(U8${m},LEN${m},U8${m2},LEN${m2},${a});`);
-          else this.emit(`memoryInit(U8${m},LEN${m},DATA[${r.index}],${a});`);
+          const u8 = this.mv(`U8${m}`);
+          const len = this.mv(`LEN${m}`);
+          if (op === Op.memory_fill) this.emit(`memoryFill(${u8},${len},${a});`);
+          else if (op === Op.memory_copy)
+            this.emit(`memoryCopy(${u8},${len},${this.mv(`U8${m2}`)},${this.mv(`LEN${m2}`)},${a});`);
+          else this.emit(`memoryInit(${u8},${len},DATA[${r.index}],${a});`);
         }
         return;
       }
@@ -1050,7 +1224,7 @@ export class FunctionCompiler {
           this.push(et);
           if (live) {
             this.usesX = true;
-            this.emit(`if((x=${this.val(h)}>>>0)>=${T}.length)throw trap(5);`);
+            this.emit(`if((x=${this.val(h)}>>>0)>=${T}.length)${this.trap(5)}`);
             this.assign(h, `${T}[x]`);
           }
         } else if (op === Op.table_set) {
@@ -1059,7 +1233,7 @@ export class FunctionCompiler {
           const h = this.sp;
           if (live) {
             this.usesX = true;
-            this.emit(`if((x=${this.val(h)}>>>0)>=${T}.length)throw trap(5);${T}[x]=${this.val(h + 1)};`);
+            this.emit(`if((x=${this.val(h)}>>>0)>=${T}.length)${this.trap(5)}${T}[x]=${this.val(h + 1)};`);
           }
         } else if (op === Op.table_size) {
           const h = this.sp;
@@ -1130,130 +1304,321 @@ export class FunctionCompiler {
     throw this.unsupported(info.feature === null ? info.name : `${info.name} (${info.feature})`);
   }
 
+  /**
+   * A load or store. `(a>>>0) > LEN - (offset + size)` traps (exact: no value
+   * wraps), so afterwards `(a + offset | 0) >>> 0` is the exact address (below
+   * LEN <= 2^32). A check implied by an earlier one on the same base is left out
+   * (`boundsCheck`). The access is a DataView call (any alignment,
+   * little-endian, and no fallback path for misaligned addresses, which V8
+   * would compile as a deoptimization exit: typed arrays measured slower with
+   * one) or an index into the byte array.
+   */
   emitMemAccess(op: number, h: number, m: number, offset: number): void {
-    this.usesX = true;
     const out = this.out;
-    const DV = `DV${m}`;
-    const LEN = `LEN${m}`;
-    let size: number;
-    switch (op) {
-      case Op.i32_load8_s:
-      case Op.i32_load8_u:
-      case Op.i64_load8_s:
-      case Op.i64_load8_u:
-      case Op.i32_store8:
-      case Op.i64_store8:
-        size = 1;
-        break;
-      case Op.i32_load16_s:
-      case Op.i32_load16_u:
-      case Op.i64_load16_s:
-      case Op.i64_load16_u:
-      case Op.i32_store16:
-      case Op.i64_store16:
-        size = 2;
-        break;
-      case Op.i64_load:
-      case Op.f64_load:
-      case Op.i64_store:
-      case Op.f64_store:
-        size = 8;
-        break;
-      default:
-        size = 4;
+    const info = MEM_OPS.get(op);
+    if (info === undefined) throw this.unsupported(opInfo(op)?.name ?? String(op));
+    const size = info.size;
+    const v = h + 1;
+    const a = this.simple(h);
+    const lit = litValue(a);
+    const end = offset + size;
+    let ea: string;
+    let ea4: string;
+    if (lit !== null) {
+      const e = (lit >>> 0) + offset;
+      ea4 = numLit(e + 4);
+      this.boundsCheck('#', e + size, `if(${this.mv(`LEN${m}`)}<${e + size})${this.trap(1)}`);
+      ea = numLit(e);
+    } else {
+      this.boundsCheck(a, end, `if((${a}>>>0)>${this.mv(`LEN${m}`)}-${end})${this.trap(1)}`);
+      // A memory that cannot exceed 2 GiB has its checked addresses below 2^31:
+      // the int32 sum is the address, with nothing left for V8 to check (`>>>0`
+      // would be speculated on and checked to stay below 2^31 anyway).
+      const max = this.env.memories[m].limits.max;
+      const u = max !== null && max <= 32768 ? '' : '>>>0';
+      let e = a;
+      if (offset !== 0) {
+        // The int32 sum in the scratch first: measured faster in V8 than `a+offset>>>0`.
+        this.usesX = true;
+        out.push(`x=${a}+${offset}|0;`);
+        e = 'x';
+      }
+      ea = `${e}${u}`;
+      ea4 = u === '' ? `${e}+4|0` : `(${e}>>>0)+4`;
     }
-    const a = this.val(h);
-    const ea = offset === 0 ? `x=${a}>>>0` : `x=(${a}>>>0)+${offset}`;
-    const check = `if((${ea})>${LEN}-${size})throw trap(1);`;
+    const DV = `$DV${m}`;
+    const U8 = (): string => this.mv(`U8${m}`);
+    // An address known to be aligned uses a typed array: cheaper in V8 than a
+    // DataView call, and its stores leave what V8 knows of other objects intact.
+    const ta = this.alignedIndex(op, h, a, lit, offset, size, ea);
+    if (ta !== null) {
+      const I32 = (i: string): string => `${this.mv(`I32_${m}`)}[${i}]`;
+      const F64 = (i: string): string => `${this.mv(`F64_${m}`)}[${i}]`;
+      const i1 = lit !== null ? numLit(Number(ta.index) + 1) : `(${ta.index})+1`;
+      let fast: string;
+      switch (op) {
+        case Op.i32_load:
+          fast = `s${h}=${I32(ta.index)};`;
+          break;
+        case Op.f64_load:
+          fast = `s${h}=${F64(ta.index)};`;
+          break;
+        case Op.i64_load:
+          fast = `t${h}=${I32(i1)};s${h}=${I32(ta.index)};`;
+          break;
+        case Op.i32_store:
+          fast = `${I32(ta.index)}=${this.val(v)};`;
+          break;
+        case Op.f64_store:
+          fast = `${F64(ta.index)}=${this.val(v)};`;
+          break;
+        default:
+          // i64.store
+          fast = `${I32(ta.index)}=${this.lo(v)};${I32(i1)}=${this.hi(v)};`;
+      }
+      const at = out.length;
+      this.emitMemAccessDV(op, h, v, DV, ea, ea4, U8);
+      const slow = out.splice(at).join('');
+      if (ta.origin !== null)
+        this.pending.push({ at, text: slow, base: a, origin: ta.origin, need: ta.need, view: `DV${m}` });
+      out.push(fast);
+      if (op === Op.i32_load || op === Op.f64_load) this.setMat(h, false);
+      else if (op === Op.i64_load) this.setMat(h, true);
+      return;
+    }
+    if (size > 1) this.mv(`DV${m}`);
+    this.emitMemAccessDV(op, h, v, DV, ea, ea4, U8);
+  }
+
+  /**
+   * The typed-array index of an access whose address is known to be a multiple
+   * of its size (i32, i64 as two i32s, f64), or null. Known: a constant address,
+   * a local whose alignment is known (`align`, possibly on an assumption made at
+   * a loop's entry: `origin`), or an operand whose value's alignment is known
+   * (`ez`). Offsets keep the alignment when they are multiples of it.
+   */
+  alignedIndex(
+    op: number,
+    h: number,
+    a: string,
+    lit: number | null,
+    offset: number,
+    size: number,
+    ea: string,
+  ): { index: string; origin: Frame | null; need: number } | null {
+    if (!LITTLE_ENDIAN) return null;
+    let sh: number;
+    if (op === Op.i32_load || op === Op.i32_store || op === Op.i64_load || op === Op.i64_store) sh = 2;
+    else if (op === Op.f64_load || op === Op.f64_store) sh = 3;
+    else return null;
+    const unit = 1 << sh;
+    if (lit !== null) {
+      const e = (lit >>> 0) + offset;
+      return e % unit === 0 && e + size <= 2 ** 32
+        ? { index: numLit(e / unit), origin: null, need: sh }
+        : null;
+    }
+    if (offset % unit !== 0) return null;
+    let origin: Frame | null = null;
+    if (/^l\d+$/.test(a)) {
+      const al = this.align.get(a);
+      if (al === undefined || al.tz < sh) return null;
+      origin = al.origin;
+    } else if (this.ez[h] < sh) return null;
+    // The int32 address (`ea` less its `>>>0`): `>>>sh` makes it unsigned and exact.
+    const e = ea.endsWith('>>>0') ? ea.slice(0, -4) : ea;
+    return { index: `${e}>>>${sh}`, origin, need: sh };
+  }
+
+  /** A load or store through the DataView (or the byte array). */
+  emitMemAccessDV(
+    op: number,
+    h: number,
+    v: number,
+    DV: string,
+    ea: string,
+    ea4: string,
+    U8: () => string,
+  ): void {
+    const out = this.out;
     switch (op) {
       case Op.i32_load:
-        out.push(check);
-        this.assign(h, `${DV}.getInt32(x,true)`);
+        this.assign(h, `${DV}.getInt32(${ea},true)`);
         return;
       case Op.i32_load8_s:
-        out.push(check);
-        this.assign(h, `${DV}.getInt8(x)`);
+        this.assign(h, `${U8()}[${ea}]<<24>>24`);
         return;
       case Op.i32_load8_u:
-        out.push(check);
-        this.assign(h, `U8${m}[x]`);
+        this.assign(h, `${U8()}[${ea}]`);
         return;
       case Op.i32_load16_s:
-        out.push(check);
-        this.assign(h, `${DV}.getInt16(x,true)`);
+        this.assign(h, `${DV}.getInt16(${ea},true)`);
         return;
       case Op.i32_load16_u:
-        out.push(check);
-        this.assign(h, `${DV}.getUint16(x,true)`);
+        this.assign(h, `${DV}.getUint16(${ea},true)`);
         return;
       case Op.f32_load:
-        out.push(check);
-        this.assign(h, `loadF32(${DV},x)`);
+        this.assign(h, `loadF32(${DV},${ea})`);
         return;
       case Op.f64_load:
-        out.push(check);
-        this.assign(h, `${DV}.getFloat64(x,true)`);
+        this.assign(h, `${DV}.getFloat64(${ea},true)`);
         return;
       case Op.i64_load:
-        out.push(`${check}s${h}=${DV}.getInt32(x,true);t${h}=${DV}.getInt32(x+4,true);`);
-        this.setMat(h, true);
-        return;
+        // High word first: the address may be in `s{h}`.
+        out.push(`t${h}=${DV}.getInt32(${ea4},true);s${h}=${DV}.getInt32(${ea},true);`);
+        break;
       case Op.i64_load8_s:
-        out.push(`${check}s${h}=${DV}.getInt8(x);t${h}=s${h}>>31;`);
-        this.setMat(h, true);
-        return;
+        out.push(`s${h}=${U8()}[${ea}]<<24>>24;t${h}=s${h}>>31;`);
+        break;
       case Op.i64_load8_u:
-        out.push(`${check}s${h}=U8${m}[x];t${h}=0;`);
-        this.setMat(h, true);
-        return;
+        out.push(`s${h}=${U8()}[${ea}];t${h}=0;`);
+        break;
       case Op.i64_load16_s:
-        out.push(`${check}s${h}=${DV}.getInt16(x,true);t${h}=s${h}>>31;`);
-        this.setMat(h, true);
-        return;
+        out.push(`s${h}=${DV}.getInt16(${ea},true);t${h}=s${h}>>31;`);
+        break;
       case Op.i64_load16_u:
-        out.push(`${check}s${h}=${DV}.getUint16(x,true);t${h}=0;`);
-        this.setMat(h, true);
-        return;
+        out.push(`s${h}=${DV}.getUint16(${ea},true);t${h}=0;`);
+        break;
       case Op.i64_load32_s:
-        out.push(`${check}s${h}=${DV}.getInt32(x,true);t${h}=s${h}>>31;`);
-        this.setMat(h, true);
-        return;
+        out.push(`s${h}=${DV}.getInt32(${ea},true);t${h}=s${h}>>31;`);
+        break;
       case Op.i64_load32_u:
-        out.push(`${check}s${h}=${DV}.getInt32(x,true);t${h}=0;`);
-        this.setMat(h, true);
-        return;
-    }
-    const v = h + 1;
-    switch (op) {
+        out.push(`s${h}=${DV}.getInt32(${ea},true);t${h}=0;`);
+        break;
       case Op.i32_store:
-        out.push(`${check}${DV}.setInt32(x,${this.val(v)},true);`);
+        out.push(`${DV}.setInt32(${ea},${this.val(v)},true);`);
         return;
       case Op.i32_store8:
-        out.push(`${check}U8${m}[x]=${this.val(v)};`);
+        out.push(`${U8()}[${ea}]=${this.val(v)};`);
         return;
       case Op.i32_store16:
-        out.push(`${check}${DV}.setInt16(x,${this.val(v)},true);`);
+        out.push(`${DV}.setInt16(${ea},${this.val(v)},true);`);
         return;
       case Op.f32_store:
-        out.push(`${check}storeF32(${DV},x,${this.val(v)});`);
+        out.push(`storeF32(${DV},${ea},${this.val(v)});`);
         return;
       case Op.f64_store:
-        out.push(`${check}${DV}.setFloat64(x,${this.val(v)},true);`);
+        out.push(`${DV}.setFloat64(${ea},${this.val(v)},true);`);
         return;
       case Op.i64_store:
-        out.push(`${check}${DV}.setInt32(x,${this.lo(v)},true);${DV}.setInt32(x+4,${this.hi(v)},true);`);
+        out.push(`${DV}.setInt32(${ea},${this.lo(v)},true);${DV}.setInt32(${ea4},${this.hi(v)},true);`);
         return;
       case Op.i64_store8:
-        out.push(`${check}U8${m}[x]=${this.lo(v)};`);
+        out.push(`${U8()}[${ea}]=${this.lo(v)};`);
         return;
       case Op.i64_store16:
-        out.push(`${check}${DV}.setInt16(x,${this.lo(v)},true);`);
+        out.push(`${DV}.setInt16(${ea},${this.lo(v)},true);`);
         return;
       case Op.i64_store32:
-        out.push(`${check}${DV}.setInt32(x,${this.lo(v)},true);`);
+        out.push(`${DV}.setInt32(${ea},${this.lo(v)},true);`);
         return;
     }
-    throw this.unsupported(opInfo(op)?.name ?? String(op));
+    this.setMat(h, true);
+  }
+
+  /**
+   * Emits `check`, the bounds check of `end` bytes past `base` (a local `l{k}`,
+   * or '#' for constant addresses), unless a passed check implies it. Memory
+   * never shrinks, so a passed check stays true while the base keeps its value,
+   * on every path the check dominates (see the frame handling of `facts`).
+   */
+  boundsCheck(base: string, end: number, check: string): void {
+    const tracked = base === '#' || /^l\d+$/.test(base);
+    if (!tracked) {
+      this.out.push(check);
+      return;
+    }
+    const known = this.facts.get(base);
+    if (known !== undefined && known.end >= end) {
+      if (known.origin !== null) {
+        this.pending.push({
+          at: this.out.length,
+          text: check,
+          base,
+          origin: known.origin,
+          need: Infinity,
+          view: '',
+        });
+        this.out.push('');
+      }
+      return;
+    }
+    this.facts.set(base, { end, origin: null });
+    this.out.push(check);
+  }
+
+  /** A local is assigned: checks on it no longer hold, and those left out in open loops on that assumption come back. */
+  forgetBase(base: string, keepTz = 0): void {
+    this.facts.delete(base);
+    // An assumed alignment that the new value keeps (`keepTz` trailing zeros,
+    // see `local.set`) still holds at the loop's entry, weakened to `keepTz`.
+    const al = this.align.get(base);
+    if (al !== undefined && al.origin !== null && keepTz > 0) {
+      this.align.set(base, { tz: Math.min(al.tz, keepTz), origin: al.origin });
+    } else {
+      this.align.delete(base);
+      keepTz = 0;
+    }
+    for (const f of this.ctrl) {
+      f.factsIn.delete(base);
+      const fa = f.alignIn.get(base);
+      if (fa !== undefined && fa.origin !== null && keepTz > 0)
+        f.alignIn.set(base, { tz: Math.min(fa.tz, keepTz), origin: fa.origin });
+      else f.alignIn.delete(base);
+    }
+    if (this.pending.length === 0) return;
+    const open = new Set(this.ctrl);
+    this.pending = this.pending.filter((p) => {
+      if (p.base !== base || !open.has(p.origin) || p.need <= keepTz) return true;
+      this.out[p.at] = p.text;
+      if (p.view !== '') this.views.add(p.view);
+      return false;
+    });
+  }
+
+  /** The end of loop `f`: the assumptions made at its entry held (it assigned none of those bases). */
+  loopEnded(f: Frame): void {
+    if (this.pending.length > 0) this.pending = this.pending.filter((p) => p.origin !== f);
+    for (const [base, fact] of this.facts) {
+      if (fact.origin === f) this.facts.set(base, { end: fact.end, origin: null });
+    }
+    for (const [base, fact] of this.align) {
+      if (fact.origin === f) this.align.set(base, { tz: fact.tz, origin: null });
+    }
+  }
+
+  /**
+   * The statement that traps with `code`: a jump to the end of the function,
+   * where `finish` puts the one `throw trap(code)`. Keeping the call out of
+   * loops matters to V8: a call never executed has no type feedback, and
+   * TurboFan turns it into a deoptimization exit that is not a loop exit, which
+   * stops it from peeling the loop (and then loop-carried values stay tagged).
+   */
+  trap(code: number): string {
+    this.traps |= 1 << code;
+    return `break T${code};`;
+  }
+
+  /**
+   * Whether the current point is after a loop and in none: code that has run
+   * once (per call) when V8 optimizes the function during a long first call,
+   * so its type feedback is one sample, and an operation V8 speculates on
+   * from it is likely to fail later (`numeric.ts`, `ucmp`).
+   */
+  rarelyRun(): boolean {
+    return this.afterLoop && this.loops === 0;
+  }
+
+  /** The function-local copy of a factory-scope memory view or length (abi.ts). */
+  mv(name: string): string {
+    this.views.add(name);
+    return `$${name}`;
+  }
+
+  /** After a call or memory.grow: the views are read again (filled in by `finish`). */
+  reloadViews(): void {
+    this.reloads.push(this.out.length);
+    this.out.push('');
   }
 
   finish(): string {
@@ -1271,14 +1636,45 @@ export class FunctionCompiler {
       else if (isRef(t)) decls.push(`l${i}=null`);
       else decls.push(`l${i}=0`);
     }
-    for (let h = 0; h < this.maxS; h++) decls.push(`s${h}=0`);
-    for (let h = 0; h < this.maxT; h++) decls.push(`t${h}=0`);
-    if (this.usesX) decls.push('x=0');
-    const head =
-      decls.length > 0
-        ? `function f${this.index}(${sig}){let ${decls.join(',')};`
-        : `function f${this.index}(${sig}){`;
-    return `${head}${this.out.join('')}}`;
+    if (this.views.size > 0) {
+      let reload = '';
+      for (const v of this.views) {
+        decls.push(`$${v}=${v}`);
+        reload += `$${v}=${v};`;
+      }
+      for (const i of this.reloads) this.out[i] = reload;
+    }
+    // Slots and scratch as `var`: a `let` without initializer still costs an
+    // explicit `undefined` store in V8's bytecode.
+    const vars: string[] = [];
+    for (let h = 0; h < this.maxS; h++) vars.push(`s${h}`);
+    for (let h = 0; h < this.maxT; h++) vars.push(`t${h}`);
+    if (this.usesX) vars.push('x');
+    let head = `function f${this.index}(${sig}){`;
+    // Parameters arrive as tagged values of unknown type; one a loop assigns
+    // meets its new values in a loop phi, which V8 then keeps tagged too, unless
+    // the parameter is typed on entry. Only those: an operation on entry is one
+    // that has no type feedback yet if V8 optimizes the function during its
+    // first call (the feedback vector is allocated in the loop), and deoptimizing
+    // there can leave V8 running the function's OSR code for good.
+    for (let i = 0; i < params.length; i++) {
+      if (!this.loopAssigned.has(i)) continue;
+      const t = params[i];
+      if (t === I32) head += `l${i}|=0;`;
+      else if (t === I64) head += `l${i}|=0;k${i}|=0;`;
+    }
+    if (decls.length > 0) head += `let ${decls.join(',')};`;
+    if (vars.length > 0) head += `var ${vars.join(',')};`;
+    if (this.traps === 0) return `${head}${this.out.join('')}}`;
+    // T{c}:{ ... } throw trap(c); for each code used, the body innermost.
+    let open = '';
+    let close = '';
+    for (let code = 0; code < 32; code++) {
+      if ((this.traps & (1 << code)) === 0) continue;
+      open = `T${code}:{${open}`;
+      close += `}throw trap(${code});`;
+    }
+    return `${head}${open}${this.out.join('')}return;${close}}`;
   }
 }
 
@@ -1294,6 +1690,25 @@ function isDeclared(sorted: readonly number[], f: number): boolean {
   }
   return false;
 }
+
+/**
+ * The high half of an i64 with its low half's expression, wherever it occurs
+ * (an add's carry), read from the variable `v` the low half was just stored in:
+ * a fully parenthesized expression occurs in another only as the same
+ * subexpression, and expressions are pure, so this is the same value.
+ */
+function reuseLow(hi: string, lo: string, v: string): string {
+  if (lo.length < 3 || lo.charCodeAt(0) !== 40 || lo.charCodeAt(lo.length - 1) !== 41) return hi;
+  return hi.includes(lo) ? hi.split(lo).join(v) : hi;
+}
+
+/** Trailing zero bits of an int32 (32 for 0). */
+export function tz32(v: number): number {
+  return v === 0 ? 32 : 31 - Math.clz32(v & -v);
+}
+
+/** Typed arrays use the host's byte order; wasm memory is little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function mergeLoc(a: number, b: number): number {
   if (a === NO_LOCAL) return b;

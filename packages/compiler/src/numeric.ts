@@ -5,10 +5,10 @@
  * may trap or that return an i64 through `HI` become statements.
  */
 import { Op } from '@wasmloom/binary';
-import { BOOL, type FunctionCompiler, mergeLoc, numLit, SIMPLE } from './compile-function.js';
+import { BOOL, type FunctionCompiler, mergeLoc, numLit, SIMPLE, tz32 } from './compile-function.js';
 
 /** An i32/i64-low literal's value, or null if the expression is not a literal. */
-function litValue(e: string): number | null {
+export function litValue(e: string): number | null {
   if (e.length === 0) return null;
   const c = e.charCodeAt(0);
   if (c >= 48 && c <= 57) return Number(e);
@@ -40,25 +40,25 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       bin(c, h, `(${c.val(h)}<${c.val(b)})`, BOOL);
       return;
     case Op.i32_lt_u:
-      bin(c, h, `(${c.val(h)}>>>0<${c.val(b)}>>>0)`, BOOL);
+      bin(c, h, `(${ucmp(c, c.val(h), '<', c.val(b))})`, BOOL);
       return;
     case Op.i32_gt_s:
       bin(c, h, `(${c.val(h)}>${c.val(b)})`, BOOL);
       return;
     case Op.i32_gt_u:
-      bin(c, h, `(${c.val(h)}>>>0>${c.val(b)}>>>0)`, BOOL);
+      bin(c, h, `(${ucmp(c, c.val(h), '>', c.val(b))})`, BOOL);
       return;
     case Op.i32_le_s:
       bin(c, h, `(${c.val(h)}<=${c.val(b)})`, BOOL);
       return;
     case Op.i32_le_u:
-      bin(c, h, `(${c.val(h)}>>>0<=${c.val(b)}>>>0)`, BOOL);
+      bin(c, h, `(${ucmp(c, c.val(h), '<=', c.val(b))})`, BOOL);
       return;
     case Op.i32_ge_s:
       bin(c, h, `(${c.val(h)}>=${c.val(b)})`, BOOL);
       return;
     case Op.i32_ge_u:
-      bin(c, h, `(${c.val(h)}>>>0>=${c.val(b)}>>>0)`, BOOL);
+      bin(c, h, `(${ucmp(c, c.val(h), '>=', c.val(b))})`, BOOL);
       return;
     case Op.i32_clz:
       un(c, h, `clz32(${c.val(h)})`, 0);
@@ -70,13 +70,15 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       un(c, h, `i32Popcnt(${c.val(h)})`, 0);
       return;
     case Op.i32_add:
-      bin(c, h, `(${c.val(h)}+${c.val(b)}|0)`, 0);
+    case Op.i32_sub: {
+      const inc = stepOfLocal(c, h, op === Op.i32_add);
+      const sign = op === Op.i32_add ? '+' : '-';
+      binZ(c, h, `(${c.val(h)}${sign}${c.val(b)}|0)`, Math.min(c.ez[h], c.ez[b]));
+      c.ei[h] = inc;
       return;
-    case Op.i32_sub:
-      bin(c, h, `(${c.val(h)}-${c.val(b)}|0)`, 0);
-      return;
+    }
     case Op.i32_mul:
-      bin(c, h, `imul(${c.val(h)},${c.val(b)})`, 0);
+      binZ(c, h, `imul(${c.val(h)},${c.val(b)})`, Math.min(32, c.ez[h] + c.ez[b]));
       return;
     case Op.i32_div_s:
     case Op.i32_div_u:
@@ -85,17 +87,19 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       i32Div(c, op, h);
       return;
     case Op.i32_and:
-      bin(c, h, `(${c.val(h)}&${c.val(b)})`, 0);
+      binZ(c, h, `(${c.val(h)}&${c.val(b)})`, Math.max(c.ez[h], c.ez[b]));
       return;
     case Op.i32_or:
-      bin(c, h, `(${c.val(h)}|${c.val(b)})`, 0);
+      binZ(c, h, `(${c.val(h)}|${c.val(b)})`, Math.min(c.ez[h], c.ez[b]));
       return;
     case Op.i32_xor:
-      bin(c, h, `(${c.val(h)}^${c.val(b)})`, 0);
+      binZ(c, h, `(${c.val(h)}^${c.val(b)})`, Math.min(c.ez[h], c.ez[b]));
       return;
-    case Op.i32_shl:
-      bin(c, h, `(${c.val(h)}<<${c.val(b)})`, 0);
+    case Op.i32_shl: {
+      const n = litValue(c.ex[b]);
+      binZ(c, h, `(${c.val(h)}<<${c.val(b)})`, n === null ? 0 : Math.min(32, c.ez[h] + (n & 31)));
       return;
+    }
     case Op.i32_shr_s:
       bin(c, h, `(${c.val(h)}>>${c.val(b)})`, 0);
       return;
@@ -172,7 +176,16 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       c.simple64(b);
       const al = c.lo(h);
       const bl = c.lo(b);
-      bin64(c, h, `(${al}+${bl}|0)`, `(${c.hi(h)}+${c.hi(b)}+((${al}>>>0)+(${bl}>>>0)>4294967295?1:0)|0)`);
+      // Carry: the unsigned low sum wrapped around (int32 compares only: no
+      // double sums that V8 might first speculate to be small integers).
+      const lo = `(${al}+${bl}|0)`;
+      const blv = litValue(bl);
+      const alv = litValue(al);
+      if (blv === 0 || alv === 0) bin64(c, h, blv === 0 ? al : bl, `(${c.hi(h)}+${c.hi(b)}|0)`);
+      else {
+        const ref = alv === null ? al : bl;
+        bin64(c, h, lo, `((${c.hi(h)}+${c.hi(b)}|0)+(${ucmp(c, lo, '<', ref)}?1:0)|0)`);
+      }
       return;
     }
     case Op.i64_sub: {
@@ -180,11 +193,11 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       c.simple64(b);
       const al = c.lo(h);
       const bl = c.lo(b);
-      bin64(c, h, `(${al}-${bl}|0)`, `(${c.hi(h)}-${c.hi(b)}-(${al}>>>0<${bl}>>>0?1:0)|0)`);
+      bin64(c, h, `(${al}-${bl}|0)`, `((${c.hi(h)}-${c.hi(b)}|0)-(${ucmp(c, al, '<', bl)}?1:0)|0)`);
       return;
     }
     case Op.i64_mul:
-      call64(c, h, `i64Mul(${c.lo(h)},${c.hi(h)},${c.lo(b)},${c.hi(b)})`);
+      mul64(c, h);
       return;
     case Op.i64_div_s:
       call64(c, h, `i64DivS(${c.lo(h)},${c.hi(h)},${c.lo(b)},${c.hi(b)})`);
@@ -369,7 +382,7 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       un(c, h, `fround(${c.val(h)})`, 0);
       return;
     case Op.f32_convert_i32_u:
-      un(c, h, `fround(${c.val(h)}>>>0)`, 0);
+      un(c, h, `fround(${u32(c, c.rarelyRun() ? c.simple(h) : c.val(h))})`, 0);
       return;
     case Op.f32_convert_i64_s:
       un(c, h, `f32ConvertI64S(${c.lo(h)},${c.hi(h)})`, 0);
@@ -381,13 +394,15 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       un(c, h, c.val(h), c.ef[h] & SIMPLE);
       return;
     case Op.f64_convert_i32_u:
-      un(c, h, `(${c.val(h)}>>>0)`, 0);
+      un(c, h, u32(c, c.rarelyRun() ? c.simple(h) : c.val(h)), 0);
       return;
     case Op.f64_convert_i64_s:
-      un(c, h, `(${c.hi(h)}*4294967296+(${c.lo(h)}>>>0))`, 0);
+      if (c.rarelyRun()) c.simple64(h);
+      un(c, h, `(${c.hi(h)}*4294967296+${u32(c, c.lo(h))})`, 0);
       return;
     case Op.f64_convert_i64_u:
-      un(c, h, `((${c.hi(h)}>>>0)*4294967296+(${c.lo(h)}>>>0))`, 0);
+      if (c.rarelyRun()) c.simple64(h);
+      un(c, h, `(${u32(c, c.hi(h))}*4294967296+${u32(c, c.lo(h))})`, 0);
       return;
     case Op.f32_demote_f64:
       un(c, h, `fround(${c.val(h)})`, 0);
@@ -416,6 +431,35 @@ function un(c: FunctionCompiler, h: number, expr: string, flags: number): void {
   c.unary(h, expr, flags);
 }
 
+/**
+ * For `l{k} + c`, `c + l{k}` or `l{k} - c` (operands at h, h + 1): `k * 64 + z`,
+ * z the trailing zero bits of the constant c (`FunctionCompiler.ei`); else -1.
+ */
+function stepOfLocal(c: FunctionCompiler, h: number, commutes: boolean): number {
+  const b = h + 1;
+  const local = (e: number): number => {
+    const m = /^l(\d+)$/.exec(c.ex[e]);
+    return m !== null && (c.ef[e] & SIMPLE) !== 0 ? Number(m[1]) : -1;
+  };
+  let k = local(h);
+  let v = litValue(c.ex[b]);
+  if ((k < 0 || v === null) && commutes) {
+    k = local(b);
+    v = litValue(c.ex[h]);
+  }
+  if (k < 0 || v === null) return -1;
+  return k * 64 + tz32(v | 0);
+}
+
+/**
+ * A binary i32 result whose value has at least `z` trailing zero bits
+ * (`FunctionCompiler.ez`, used to prove memory addresses aligned).
+ */
+function binZ(c: FunctionCompiler, h: number, expr: string, z: number): void {
+  bin(c, h, expr, 0);
+  c.ez[h] = z;
+}
+
 /** Binary pure result at h from operands at h and h + 1. */
 function bin(c: FunctionCompiler, h: number, expr: string, flags: number): void {
   c.pendingResult(h, expr, flags, mergeLoc(c.el[h], c.el[h + 1]), c.readsSlot(h + 1));
@@ -440,8 +484,96 @@ function cmp64(c: FunctionCompiler, h: number, rel: string, unsigned: boolean): 
   const ah = c.hi(h);
   const bh = c.hi(b);
   const strict = rel === '<' || rel === '>' ? rel : rel[0];
-  const hiCmp = unsigned ? `${ah}>>>0${strict}${bh}>>>0` : `${ah}${strict}${bh}`;
-  bin(c, h, `(${hiCmp}||${ah}===${bh}&&${c.lo(h)}>>>0${rel}${c.lo(b)}>>>0)`, BOOL);
+  const hiCmp = unsigned ? ucmp(c, ah, strict, bh) : `${ah}${strict}${bh}`;
+  bin(c, h, `(${hiCmp}||${ah}===${bh}&&${ucmp(c, c.lo(h), rel, c.lo(b))})`, BOOL);
+}
+
+/**
+ * An unsigned i32 comparison (a literal operand folded to its unsigned value).
+ * `a>>>0 < b>>>0` is the smallest, but V8 speculates from the values a `>>>0`
+ * gave so far that they stay below 2^31; code that ran once when V8 compiles it
+ * (after a loop: see `FunctionCompiler.rarelyRun`) compares with the sign bits
+ * flipped instead, which has nothing to speculate on.
+ */
+export function ucmp(c: FunctionCompiler, a: string, rel: string, b: string): string {
+  if (c.rarelyRun()) {
+    const f = (e: string): string => {
+      const v = litValue(e);
+      return v !== null ? numLit((v ^ -2147483648) | 0) : `(${e}^-2147483648)`;
+    };
+    return `${f(a)}${rel}${f(b)}`;
+  }
+  const u = (e: string): string => {
+    const v = litValue(e);
+    return v !== null ? `${v >>> 0}` : `${e}>>>0`;
+  };
+  return `${u(a)}${rel}${u(b)}`;
+}
+
+/** `e` as an unsigned number in a double context (see `ucmp`). */
+function u32(c: FunctionCompiler, e: string): string {
+  const v = litValue(e);
+  if (v !== null) return `${v >>> 0}`;
+  return c.rarelyRun() ? `(${e}+(${e}>>>31)*4294967296)` : `(${e}>>>0)`;
+}
+
+/** 2^-32, exact: scales the products of the high-half computation. */
+const INV_2_32 = 2 ** -32;
+
+/**
+ * i64.mul inline: lo = imul(al, bl); hi = imul(al, bh) + imul(ah, bl) + the high
+ * half of the unsigned 32x32 product al * bl, all mod 2^32. That high half is
+ * computed in doubles: d = (al>>>0) * (bl>>>0) is within 2^10 of the exact
+ * product P < 2^64; with lo taken signed, P - lo = (high + (lo < 0)) * 2^32, and
+ * d - lo is within 2^11 of it, so (d - lo) * 2^-32 is within 2^-21 of the
+ * non-negative integer high + (lo < 0): adding 0.5 and truncating gives it
+ * exactly, and `lo >>> 31` is taken off. (No `lo >>> 0`: V8 speculates from
+ * the first values a `>>>0` gives that they stay below 2^31, and a low half is
+ * anything. Every term of the sum is an int32, so V8 adds them without overflow
+ * checks. A form without any `>>>0` measured 20% slower: it is bigger, and
+ * fewer callees fit V8's inlining budget.)
+ */
+function mul64(c: FunctionCompiler, h: number): void {
+  const b = h + 1;
+  c.simple64(h);
+  c.simple64(b);
+  let al = c.lo(h);
+  let ah = c.hi(h);
+  let bl = c.lo(b);
+  let bh = c.hi(b);
+  if (litValue(al) !== null && litValue(bl) === null) {
+    // Constant on the right.
+    [al, ah, bl, bh] = [bl, bh, al, ah];
+  }
+  const blv = litValue(bl);
+  const bhv = litValue(bh);
+  const ahv = litValue(ah);
+  const alv = litValue(al);
+  if (blv !== null && alv !== null && bhv !== null && ahv !== null) {
+    const p = BigInt.asUintN(
+      64,
+      ((BigInt(ahv) << 32n) | BigInt(alv >>> 0)) * ((BigInt(bhv) << 32n) | BigInt(blv >>> 0)),
+    );
+    bin64(c, h, numLit(Number(BigInt.asIntN(32, p))), numLit(Number(BigInt.asIntN(32, p >> 32n))));
+    return;
+  }
+  // Terms are int32-typed for V8 (a bare variable may be a parameter of unknown type).
+  const terms: string[] = [];
+  if (bhv !== 0) terms.push(bhv === 1 ? `(${al}|0)` : `imul(${al},${bh})`);
+  if (ahv !== 0 && blv !== 0) terms.push(blv === 1 ? `(${ah}|0)` : `imul(${ah},${bl})`);
+  if (blv === 0 || blv === 1) {
+    bin64(c, h, blv === 0 ? '0' : al, terms.length === 0 ? '0' : `(${terms.join('+')}|0)`);
+    return;
+  }
+  // Statements: the low product once, then both halves; the low one through
+  // the scratch when an operand is in the slot it goes to.
+  const lo = al === `s${h}` || bl === `s${h}` ? 'x' : `s${h}`;
+  terms.push(`((${u32(c, al)}*${u32(c, bl)}-${lo})*${INV_2_32}+0.5|0)-(${lo}>>>31)`);
+  if (lo === 'x') {
+    c.usesX = true;
+    c.emit(`x=imul(${al},${bl});t${h}=(${terms.join('+')}|0);s${h}=x;`);
+  } else c.emit(`${lo}=imul(${al},${bl});t${h}=(${terms.join('+')}|0);`);
+  c.setMat(h, true);
 }
 
 function i32Div(c: FunctionCompiler, op: number, h: number): void {
@@ -457,16 +589,17 @@ function i32Div(c: FunctionCompiler, op: number, h: number): void {
       return;
     }
     const du = d >>> 0;
-    bin(c, h, div ? `((${a}>>>0)/${du}|0)` : `((${a}>>>0)%${du}|0)`, 0);
+    const au = u32(c, c.rarelyRun() ? c.simple(h) : a);
+    bin(c, h, div ? `(${au}/${du}|0)` : `(${au}%${du}|0)`, 0);
     return;
   }
   const x = c.simple(h);
   const y = c.simple(b);
-  let s = `if(${y}===0)throw trap(2);`;
-  if (div && signed) s += `if(${x}===-2147483648&&${y}===-1)throw trap(3);`;
+  let s = `if(${y}===0)${c.trap(div ? 2 : 12)}`;
+  if (div && signed) s += `if(${x}===-2147483648&&${y}===-1)${c.trap(3)}`;
   c.emit(s);
   if (signed) c.assign(h, div ? `${x}/${y}|0` : `${x}%${y}|0`);
-  else c.assign(h, div ? `(${x}>>>0)/(${y}>>>0)|0` : `(${x}>>>0)%(${y}>>>0)|0`);
+  else c.assign(h, div ? `${u32(c, x)}/${u32(c, y)}|0` : `${u32(c, x)}%${u32(c, y)}|0`);
 }
 
 function shift64(c: FunctionCompiler, op: number, h: number): void {

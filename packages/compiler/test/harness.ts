@@ -154,27 +154,29 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}): Ha
   }
 
   const names = Object.keys(helpers);
-  let src = `const {${names.join(',')}} = rt.helpers;\n`;
-  for (let i = 0; i < env.numImportedFuncs; i++) src += `const f${i} = ctx.imports[${i}];\n`;
+  let src = `var {${names.join(',')}} = rt.helpers;\n`;
+  for (let i = 0; i < env.numImportedFuncs; i++) src += `var f${i} = ctx.imports[${i}];\n`;
   for (let i = 0; i < env.funcs.length; i++)
-    src += `const REF${i} = {fn: f${i}, sig: ${sigOf(ftypes[i])}, js: null};\n`;
+    src += `var REF${i} = {fn: f${i}, sig: ${sigOf(ftypes[i])}, js: null};\n`;
   env.types.forEach((t, i) => {
-    if (t.kind === 'func') src += `const SIG${i} = ${sigOf(t)};\n`;
+    if (t.kind === 'func') src += `var SIG${i} = ${sigOf(t)};\n`;
   });
   if (env.memories.length > 0) {
-    src += 'const MEM0 = ctx.mem; let DV0, U80, LEN0;\n';
+    src += 'var MEM0 = ctx.mem; var DV0, U80, LEN0, I32_0, F64_0;\n';
     src +=
-      'MEM0.refresh = () => { DV0 = new DataView(MEM0.buffer); U80 = new Uint8Array(MEM0.buffer); LEN0 = MEM0.buffer.byteLength; }; MEM0.refresh();\n';
+      'MEM0.refresh = () => { const b = MEM0.buffer; DV0 = new DataView(b); U80 = new Uint8Array(b); LEN0 = b.byteLength; I32_0 = new Int32Array(b); F64_0 = new Float64Array(b); }; MEM0.refresh();\n';
   }
   env.tables.forEach((_, i) => {
-    src += `const TBL${i} = ctx.tables[${i}];\n`;
+    src += `var TBL${i} = ctx.tables[${i}];\n`;
   });
-  env.globals.forEach((_, i) => {
-    src += `const G${i} = ctx.globals[${i}];\n`;
+  let setGlobals = '';
+  env.globals.forEach((g, i) => {
+    src += `var G${i} = ctx.globals[${i}], GV${i}, GH${i};\n`;
+    if (!g.mutable) setGlobals += `GV${i} = G${i}.v; GH${i} = G${i}.h;`;
   });
-  src += 'const DATA = ctx.data, ELEM = ctx.elem;\n';
+  src += 'var DATA = ctx.data, ELEM = ctx.elem;\n';
   src += sources.join('\n');
-  src += `\nreturn { funcs: [${env.funcs.map((_, i) => `f${i}`).join(',')}], refs: [${env.funcs.map((_, i) => `REF${i}`).join(',')}] };`;
+  src += `\nreturn { funcs: [${env.funcs.map((_, i) => `f${i}`).join(',')}], refs: [${env.funcs.map((_, i) => `REF${i}`).join(',')}], globals() {${setGlobals}} };`;
 
   // spectest's memory is (1, 2) and its table (10, 20), whatever the import declares.
   const spectestMem = module.imports.some((i) => i.kind === 2 && i.module === 'spectest');
@@ -201,7 +203,7 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}): Ha
     data: module.data.map((d) => d.bytes),
     elem: [] as unknown[][],
   };
-  let factoryResult: { funcs: ((...a: unknown[]) => unknown)[]; refs: unknown[] };
+  let factoryResult: { funcs: ((...a: unknown[]) => unknown)[]; refs: unknown[]; globals: () => void };
   try {
     factoryResult = new Function('rt', 'ctx', src)({ helpers }, ctx);
   } catch (e) {
@@ -254,6 +256,7 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}): Ha
     cell.v = v[0];
     if (g.type.type === I64) cell.h = v[1] as number;
   });
+  factoryResult.globals();
   // Element segments: passive ones stay, active ones are copied, then dropped.
   module.elements.forEach((seg, i) => {
     const items =

@@ -16,11 +16,11 @@
  *
  * ## Inside a function (the compiler's business, listed so the names stay free)
  * Locals `l{i}`/`k{i}`, stack slots `s{h}`/`t{h}`, the scratch `x`; `$LEN{m}`,
- * `$DV{m}`, `$U8{m}`: copies of the memory bindings, read on entry and again
- * after every call and memory.grow; labels `L{n}` for blocks and loops, and
- * `T{c}` wrapping the whole body: a trap is `break T{c}`, and the one
- * `throw trap(c)` per trap code sits after the body (a call V8 never saw
- * executed inside a loop would stop TurboFan from peeling that loop).
+ * `$DV{m}`, `$U8{m}`, `$I32_{m}`, `$F64_{m}`: copies of the memory bindings,
+ * read on entry and again after every call and memory.grow; labels `L{n}` for
+ * blocks and loops, and `T{c}` wrapping the whole body: a trap is `break T{c}`,
+ * and the one `throw trap(c)` per trap code sits after the body (a call V8
+ * never saw executed inside a loop would stop TurboFan from peeling that loop).
  *
  * ## Values
  * - i32: a JS number holding a signed 32-bit integer (`x | 0`).
@@ -62,11 +62,14 @@
  * ## Memories (index m)
  * `MEM{m}` is the memory's internal state object; the factory keeps views in
  * factory-scope variables refreshed whenever the memory grows or is replaced:
- * `DV{m}` (DataView), `U8{m}` (Uint8Array), `LEN{m}` (byte length, a number).
+ * `DV{m}` (DataView), `U8{m}` (Uint8Array), `I32_{m}` (Int32Array), `F64_{m}`
+ * (Float64Array), `LEN{m}` (byte length, a number).
  * Every access checks `(addr >>> 0) > LEN{m} - (offset + size)` (in int32 and
  * doubles, never wrapping), else traps; a check implied by an earlier one on
  * the same local is left out (memory never shrinks). The access uses the
- * DataView (any alignment, little-endian) or U8 for bytes.
+ * DataView (any alignment, little-endian), U8 for bytes, or I32_/F64_ where the
+ * compiler has proved the address aligned (only when the compiling host is
+ * little-endian, so sources are specific to the byte order of that host).
  * `memoryGrow(MEM{m}, deltaPages)` returns the old size in pages or -1; the
  * memory refreshes every instance's views before it returns. (`MEM{m}` is a
  * runtime `WasmMemory`: `grow(deltaPages)`, `buffer`, `pages`.)
@@ -101,6 +104,8 @@ export const Names = {
   memory: (m: number) => `MEM${m}`,
   dataView: (m: number) => `DV${m}`,
   bytes: (m: number) => `U8${m}`,
+  int32s: (m: number) => `I32_${m}`,
+  float64s: (m: number) => `F64_${m}`,
   byteLength: (m: number) => `LEN${m}`,
   table: (t: number) => `TBL${t}`,
   global: (g: number) => `G${g}`,

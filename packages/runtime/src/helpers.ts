@@ -86,16 +86,35 @@ export function f64ToBits(x: number): number {
   return I32[LW];
 }
 
-/** f32.load: a DataView read that keeps NaN payloads. */
+/**
+ * f32.load: a DataView read that keeps NaN payloads (the DataView would quiet
+ * a signalling NaN; its bits are widened here as in `f32FromBits`).
+ *
+ * V8 inlines these two into generated code. Their NaN paths have no calls (a
+ * call in the inlined code would make V8 forget what it knows about the
+ * memory's DataView, even on the path not taken) and run once when this module
+ * loads (`warmUp`): a path V8 never saw run becomes a deoptimization exit in
+ * the inlined code, and that keeps TurboFan from peeling the enclosing loop.
+ */
 export function loadF32(dv: DataView, ea: number): number {
   const v = dv.getFloat32(ea, true);
-  return !Number.isNaN(v) ? v : f32FromBits(dv.getInt32(ea, true));
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test in the least bytecode (V8's inlining budget)
+  if (v === v) return v;
+  const b = dv.getInt32(ea, true);
+  I32[HW] = (b & -2147483648) | 0x7ff00000 | ((b & 0x7fffff) >>> 3);
+  I32[LW] = b << 29;
+  return F64[0];
 }
 
-/** f32.store: a DataView write that keeps NaN payloads. */
+/** f32.store: a DataView write that keeps NaN payloads (see `loadF32`). */
 export function storeF32(dv: DataView, ea: number, v: number): void {
-  if (!Number.isNaN(v)) dv.setFloat32(ea, v, true);
-  else dv.setInt32(ea, f32ToBits(v), true);
+  // biome-ignore lint/suspicious/noSelfCompare: as in loadF32
+  if (v === v) dv.setFloat32(ea, v, true);
+  else {
+    F64[0] = v;
+    const h = I32[HW];
+    dv.setInt32(ea, (h & -2147483648) | 0x7f800000 | ((h & 0xfffff) << 3) | (I32[LW] >>> 29), true);
+  }
 }
 
 // ---- Float operations ------------------------------------------------------------------------
@@ -236,7 +255,7 @@ export function i64DivS(alo: number, ahi: number, blo: number, bhi: number): num
 }
 
 export function i64RemS(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) throw trap(TrapCode.divideByZero);
+  if ((blo | bhi) === 0) throw trap(TrapCode.remainderByZero);
   if (safeS(ahi) && safeS(bhi)) {
     return fromDouble((ahi * TWO32 + (alo >>> 0)) % (bhi * TWO32 + (blo >>> 0)));
   }
@@ -256,7 +275,7 @@ export function i64DivU(alo: number, ahi: number, blo: number, bhi: number): num
 }
 
 export function i64RemU(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) throw trap(TrapCode.divideByZero);
+  if ((blo | bhi) === 0) throw trap(TrapCode.remainderByZero);
   if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) {
     return fromDouble(((ahi >>> 0) * TWO32 + (alo >>> 0)) % ((bhi >>> 0) * TWO32 + (blo >>> 0)));
   }
@@ -524,3 +543,15 @@ export function tableFunc(tbl: unknown[], i: number, sig: number): FuncRef['fn']
   if (ref.sig !== sig) throw trap(TrapCode.signatureMismatch);
   return ref.fn;
 }
+
+/** Runs the NaN paths of `loadF32` and `storeF32` so that V8 has type feedback for them. */
+function warmUp(): void {
+  const dv = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < 32; i++) {
+    dv.setInt32(0, 0x7fa00001 + i, true); // a signalling NaN
+    storeF32(dv, 4, loadF32(dv, 0));
+    storeF32(dv, 0, 1.5);
+    storeF32(dv, 4, loadF32(dv, 0));
+  }
+}
+warmUp();

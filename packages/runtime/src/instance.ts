@@ -49,7 +49,7 @@ export interface InstanceRecord {
 
 const helperBindings = helpers as unknown as Record<string, unknown>;
 const helperNames = Object.keys(helperBindings).filter((n) => n !== 'default');
-const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|LEN|TBL|G|GV|GH)\d+|DATA|ELEM|rt|ctx)$/;
+const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|I32_|F64_|LEN|TBL|G|GV|GH)\d+|DATA|ELEM|rt|ctx)$/;
 for (const n of helperNames) {
   if (reserved.test(n)) throw new Error(`helpers.ts export '${n}' collides with a factory binding (abi.ts)`);
 }
@@ -74,7 +74,7 @@ export function buildFactorySource(module: WasmModule, env: ModuleEnv, sources: 
   env.memories.forEach((_, m) => {
     out.push(
       `var ${Names.memory(m)} = ctx.memories[${m}];`,
-      `var ${Names.dataView(m)}, ${Names.bytes(m)}, ${Names.byteLength(m)};`,
+      `var ${Names.dataView(m)}, ${Names.bytes(m)}, ${Names.byteLength(m)}, ${Names.int32s(m)}, ${Names.float64s(m)};`,
     );
   });
   env.tables.forEach((_, t) => {
@@ -109,6 +109,8 @@ export function buildFactorySource(module: WasmModule, env: ModuleEnv, sources: 
       `  ${Names.dataView(m)} = new DataView(b);`,
       `  ${Names.bytes(m)} = new Uint8Array(b);`,
       `  ${Names.byteLength(m)} = b.byteLength;`,
+      `  ${Names.int32s(m)} = new Int32Array(b);`,
+      `  ${Names.float64s(m)} = new Float64Array(b);`,
       '}',
       `${fn}();`,
     );
