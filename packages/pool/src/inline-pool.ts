@@ -7,6 +7,7 @@
 import type { FunctionBody, ModuleEnv } from '@wasmloom/binary';
 import { compileBodies } from './compile-batch.js';
 import { describeWork, PoolErrors } from './errors.js';
+import { OpenModules } from './open-modules.js';
 import type { CompiledBatch, CompilePool, EnvHandle } from './pool.js';
 
 let nextId = 0;
@@ -18,7 +19,7 @@ class InlineModule implements EnvHandle {
 }
 
 export class InlinePool implements CompilePool {
-  private readonly modules = new Map<string, InlineModule>();
+  private readonly modules = new OpenModules((h): h is InlineModule => h instanceof InlineModule);
   private closed = false;
 
   /** Work never waits here, so there is never an idle slot to fill early. */
@@ -26,20 +27,13 @@ export class InlinePool implements CompilePool {
 
   open(env: ModuleEnv): EnvHandle {
     if (this.closed) throw PoolErrors.closed();
-    const module = new InlineModule(env);
-    this.modules.set(module.envId, module);
-    return module;
+    return this.modules.add(new InlineModule(env));
   }
 
   compile(handle: EnvHandle, batch: FunctionBody[], signal?: AbortSignal): Promise<CompiledBatch> {
     if (this.closed) return Promise.reject(PoolErrors.closed());
-    const module = this.modules.get(handle.envId);
-    if (module === undefined || module !== handle) {
-      const released = handle instanceof InlineModule && handle.released;
-      return Promise.reject(
-        released ? PoolErrors.released(handle.envId) : PoolErrors.unknownEnv(handle.envId),
-      );
-    }
+    const module = this.modules.lookup(handle);
+    if (module instanceof Error) return Promise.reject(module);
     if (signal?.aborted) return Promise.reject(signal.reason);
     let reply: ReturnType<typeof compileBodies>;
     try {
@@ -53,10 +47,7 @@ export class InlinePool implements CompilePool {
   }
 
   release(handle: EnvHandle): void {
-    const module = this.modules.get(handle.envId);
-    if (module === undefined || module !== handle) return;
-    module.released = true;
-    this.modules.delete(module.envId);
+    this.modules.release(handle);
   }
 
   async close(): Promise<void> {

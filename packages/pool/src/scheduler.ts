@@ -16,6 +16,7 @@
  */
 import type { FunctionBody, ModuleEnv } from '@wasmloom/binary';
 import { classifyWorkerFailure, describeWork, PoolErrors } from './errors.js';
+import { OpenModules } from './open-modules.js';
 import type { CompiledBatch, CompilePool, EnvHandle } from './pool.js';
 import { type CompileTask, packBodies, type TaskReply } from './protocol.js';
 
@@ -82,7 +83,7 @@ interface Job {
 
 export class ScheduledPool implements CompilePool {
   private readonly runner: TaskRunner;
-  private readonly modules = new Map<string, OpenModule>();
+  private readonly modules = new OpenModules((h): h is OpenModule => h instanceof OpenModule);
   /** Modules with waiting batches. */
   private readonly ready = new Set<OpenModule>();
   private starts = 0;
@@ -104,19 +105,13 @@ export class ScheduledPool implements CompilePool {
   open(env: ModuleEnv): EnvHandle {
     if (this.closed) throw PoolErrors.closed();
     const module = new OpenModule(env);
-    this.modules.set(module.envId, module);
-    return module;
+    return this.modules.add(module);
   }
 
   compile(handle: EnvHandle, batch: FunctionBody[], signal?: AbortSignal): Promise<CompiledBatch> {
     if (this.closed) return Promise.reject(PoolErrors.closed());
-    const module = this.modules.get(handle.envId);
-    if (module === undefined || module !== handle) {
-      const released = handle instanceof OpenModule && handle.released;
-      return Promise.reject(
-        released ? PoolErrors.released(handle.envId) : PoolErrors.unknownEnv(handle.envId),
-      );
-    }
+    const module = this.modules.lookup(handle);
+    if (module instanceof Error) return Promise.reject(module);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (batch.length === 0) return Promise.resolve({ sources: [] });
 
@@ -144,10 +139,8 @@ export class ScheduledPool implements CompilePool {
   }
 
   release(handle: EnvHandle): void {
-    const module = this.modules.get(handle.envId);
-    if (module === undefined || module !== handle) return;
-    module.released = true;
-    this.modules.delete(module.envId);
+    const module = this.modules.release(handle);
+    if (module === undefined) return;
     this.ready.delete(module);
     this.waiting -= module.queue.length;
     for (const job of module.queue.splice(0)) this.settle(job, undefined, PoolErrors.released(module.envId));
@@ -158,7 +151,7 @@ export class ScheduledPool implements CompilePool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const module of [...this.modules.values()]) {
+    for (const module of this.modules.values()) {
       for (const job of module.queue.splice(0)) this.settle(job, undefined, PoolErrors.closed());
     }
     this.waiting = 0;
