@@ -14,7 +14,7 @@ import {
 import { readScript } from '../src/task.js';
 import { createWasmInvokeRaw } from '../src/trampoline.js';
 import { INVOKE_RAW } from '../src/values.js';
-import { body, module, section, str, vec } from './wasm-bytes.js';
+import { body, module, section, str, vec } from '../../wasmloom/test/wasm-bytes.js';
 
 const native = globalThis.WebAssembly as unknown as WebAssemblyLike;
 
