@@ -1,11 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CONCRETE,
   DEFAULT_FEATURES,
-  type Features,
   I64,
   Imm,
   OP_ALIASES,
@@ -19,37 +17,7 @@ import {
   opInfo,
   prefixSize,
 } from '../src/index.js';
-
-const ALL: Features = Object.fromEntries(
-  Object.keys(DEFAULT_FEATURES).map((k) => [k, true]),
-) as unknown as Features;
-
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const testsuite = process.env.WASMLOOM_TESTSUITE ?? resolve(repoRoot, '../shared/testsuite');
-
-function u32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(v: bigint): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
+import { ALL, sleb, testsuite, u32 } from './support.js';
 
 function opcodeBytes(info: OpInfo): number[] {
   return info.prefix === 0 ? [info.code] : [info.prefix, ...u32(info.code)];
