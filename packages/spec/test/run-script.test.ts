@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { body, module, section, str, vec } from '../../wasmloom/test/wasm-bytes.js';
 import type { WebAssemblyLike } from '../src/namespace.js';
 import { nativeProvider } from '../src/providers.js';
 import { runScript, type WastCommand, type WastScript } from '../src/run-script.js';
@@ -14,7 +15,6 @@ import {
 import { readScript } from '../src/task.js';
 import { createWasmInvokeRaw } from '../src/trampoline.js';
 import { INVOKE_RAW } from '../src/values.js';
-import { body, module, section, str, vec } from '../../wasmloom/test/wasm-bytes.js';
 
 const native = globalThis.WebAssembly as unknown as WebAssemblyLike;
 
