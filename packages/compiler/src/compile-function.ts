@@ -15,6 +15,12 @@
  *   local are stored before that local is assigned.
  * - Blocks are labelled blocks, loops `for(;;)` with `continue`, if/else is
  *   if/else, br_table a switch; labels are emitted only when branched to.
+ * - Deep nesting is flattened: a block opened where the JS nesting is already
+ *   `FLAT_DEPTH` deep becomes a *region* `L{n}:for(j=0;;){switch(j){case 0:…}break;}`,
+ *   and blocks opened directly inside a region's blocks join it without braces:
+ *   each ends in a `case {id}:` and a branch to it is `j={id};continue L{n};`.
+ *   Go's resumable functions nest ~2,100 blocks around a br_table, which as
+ *   nested JS blocks would overflow V8's parser stack (about 2,000 levels).
  *
  * Shaped for V8's optimizing compiler (measured on the benchmark kernels, see
  * the notes at each place):
@@ -99,11 +105,25 @@ interface Frame {
   n: number;
   /** Bounds-check facts holding where the frame starts (minus bases assigned inside it). */
   factsIn: Map<string, Fact>;
+  /** The flat region the (live) block is in: the root frame, itself for the root; else null. */
+  region: Frame | null;
+  /** A region member's case id (its end is `case {id}:`); 0 for the root and other frames. */
+  caseId: number;
+  /** The JS nesting levels the frame's own code adds (see `depth`). */
+  levels: number;
   /** Alignment facts holding where the frame starts (the same way). */
   alignIn: Map<string, AlignFact>;
 }
 
 const EMPTY: readonly ValType[] = Object.freeze([]);
+
+/**
+ * JS nesting (statements inside statements) at which a block starts a flat
+ * region. V8's parser overflows its stack at about 2,000 nested blocks; the
+ * margin leaves room for the nesting that is not flattened (ifs, loops,
+ * expressions) and for a caller that already uses part of the stack.
+ */
+export const FLAT_DEPTH = 100;
 
 /**
  * A passed bounds check: `end` = offset + size checked on a base. `origin` is
@@ -213,6 +233,8 @@ export class FunctionCompiler {
   maxS = 0;
   maxT = 0;
   usesX = false;
+  /** A flat region's switch variable `j` is used. */
+  usesJ = false;
   /**
    * Memory views and lengths used (`LEN0`, `DV0`, `F64_0`...): each is read into a
    * function local `$name` on entry and again after every call and memory.grow
@@ -238,6 +260,10 @@ export class FunctionCompiler {
   loopAssigned = new Set<number>();
   /** Loops open at the current point. */
   loops = 0;
+  /** JS nesting of the code being emitted: the live frames' `levels` added up. */
+  depth = 0;
+  /** The last flat-region case id given out (unique in the function). */
+  cases = 0;
   /** A loop has ended before the current point. */
   afterLoop = false;
 
@@ -534,7 +560,9 @@ export class FunctionCompiler {
     const n = this.labelTypes(target).length;
     this.moveTo(target, n);
     target.labelUsed = true;
-    this.out.push(target.kind === Kind.loop ? `continue L${target.n};` : `break L${target.n};`);
+    const region = target.region;
+    if (region !== null && region !== target) this.out.push(`j=${target.caseId};continue L${region.n};`);
+    else this.out.push(target.kind === Kind.loop ? `continue L${target.n};` : `break L${target.n};`);
   }
 
   /** Arguments of a call: the top `params.length` entries starting at height h. */
@@ -594,7 +622,21 @@ export class FunctionCompiler {
       n: this.ctrl.length + 1,
       factsIn: new Map(this.facts),
       alignIn: new Map(this.align),
+      region: null,
+      caseId: 0,
+      levels: 0,
     };
+    if (this.live) {
+      const top = this.frame;
+      if (kind === Kind.block && top.region !== null) {
+        f.region = top.region;
+        f.caseId = ++this.cases;
+      } else if (kind === Kind.block && this.depth >= FLAT_DEPTH) {
+        f.region = f;
+        f.levels = 2;
+      } else f.levels = 1;
+      this.depth += f.levels;
+    }
     if (kind === Kind.loop) {
       // Reached again from the back edges: a fact about a local holds in the loop
       // only if the loop does not assign the local (see `forgetBase`).
@@ -641,6 +683,9 @@ export class FunctionCompiler {
       n: 0,
       factsIn: new Map(),
       alignIn: new Map(),
+      region: null,
+      caseId: 0,
+      levels: 0,
     };
     this.ctrl.push(fnFrame);
     this.frame = fnFrame;
@@ -737,7 +782,13 @@ export class FunctionCompiler {
           if (!f.dead) {
             switch (f.kind) {
               case Kind.block:
-                if (f.labelUsed) {
+                if (f.region === f) {
+                  out[f.head] = `L${f.n}:for(j=0;;){switch(j){case 0:`;
+                  out.push('}break;}');
+                  this.usesJ = true;
+                } else if (f.region !== null) {
+                  if (f.labelUsed) out.push(`case ${f.caseId}:`);
+                } else if (f.labelUsed) {
                   out[f.head] = `L${f.n}:{`;
                   out.push('}');
                 }
@@ -754,6 +805,7 @@ export class FunctionCompiler {
             }
           }
           this.ctrl.pop();
+          this.depth -= f.levels;
           // Where paths merge, only the facts from before the frame hold (a loop's
           // end and an unlabelled block's end are reached by falling through only).
           if (f.kind === Kind.if || f.kind === Kind.else || (f.kind === Kind.block && f.labelUsed)) {
@@ -1650,6 +1702,7 @@ export class FunctionCompiler {
     for (let h = 0; h < this.maxS; h++) vars.push(`s${h}`);
     for (let h = 0; h < this.maxT; h++) vars.push(`t${h}`);
     if (this.usesX) vars.push('x');
+    if (this.usesJ) vars.push('j');
     let head = `function f${this.index}(${sig}){`;
     // Parameters arrive as tagged values of unknown type; one a loop assigns
     // meets its new values in a loop phi, which V8 then keeps tagged too, unless

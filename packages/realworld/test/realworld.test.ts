@@ -86,14 +86,7 @@ function runScenario(scenario: string, engine: 'native' | 'wasmloom'): Promise<R
  * error that identifies it. The test checks that the failure is still that
  * one, and fails once the package works, so that the entry gets removed.
  */
-const knownIssues: Record<string, { issue: string; signature: RegExp }> = {
-  esbuild: {
-    issue:
-      'compiler: Go functions nest ~2,100 wasm blocks (br_table dispatch); the emitted JS nests as many labelled ' +
-      "blocks, which overflows V8's parser stack at instantiation (RangeError: Maximum call stack size exceeded)",
-    signature: /Maximum call stack size exceeded/,
-  },
-};
+const knownIssues: Record<string, { issue: string; signature: RegExp }> = {};
 
 const timings: Record<string, { native: Record<string, number>; wasmloom: Record<string, number> }> = {};
 

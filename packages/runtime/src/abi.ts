@@ -15,7 +15,8 @@
  * (TDZ) check.
  *
  * ## Inside a function (the compiler's business, listed so the names stay free)
- * Locals `l{i}`/`k{i}`, stack slots `s{h}`/`t{h}`, the scratch `x`; `$LEN{m}`,
+ * Locals `l{i}`/`k{i}`, stack slots `s{h}`/`t{h}`, the scratch `x`, a flat
+ * region's switch variable `j`; `$LEN{m}`,
  * `$DV{m}`, `$U8{m}`, `$I32_{m}`, `$F64_{m}`: copies of the memory bindings,
  * read on entry and again after every call and memory.grow; labels `L{n}` for
  * blocks and loops, and `T{c}` wrapping the whole body: a trap is `break T{c}`,
