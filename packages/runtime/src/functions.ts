@@ -52,7 +52,7 @@ export function newFuncRecord(fn: FuncRef['fn'], sig: number, index: number): Fu
 export function exportFunction(ref: FuncRecord): AnyFunction {
   let js = ref.js;
   if (js === null) {
-    js = exportMaker(ref.sig)(ref.fn, String(ref.index)) as FuncRecord['js'] & AnyFunction;
+    js = exportMaker(ref.sig)(ref, String(ref.index)) as FuncRecord['js'] & AnyFunction;
     ref.js = js;
     records.set(js as AnyFunction, ref);
   }
@@ -162,14 +162,16 @@ function argToWasm(a: string, t: number, out: string[], stmts: string[]): void {
   out.push(`toW(${a}, ${t})`);
 }
 
-type ExportMaker = (fn: FuncRef['fn'], name: string) => AnyFunction;
+type ExportMaker = (rec: FuncRef, name: string) => AnyFunction;
 const exportMakers: ExportMaker[] = [];
 
 /**
  * The export wrapper factory of a signature: arguments converted in order
  * (missing ones are undefined), the internal function called, the result(s)
  * converted back (several results → an array). Method syntax makes the wrapper
- * a non-constructor without `prototype`, like a built-in function.
+ * a non-constructor without `prototype`, like a built-in function. The record's
+ * `fn` is read at each call: a lazily defined function (instance.ts) replaces
+ * its stub there on its first call.
  */
 function exportMaker(sig: number): ExportMaker {
   let make = exportMakers[sig];
@@ -193,7 +195,7 @@ function exportMaker(sig: number): ExportMaker {
       }
     });
     body += `${stmts.join('\n')}\n`;
-    const call = `fn(${args.join(', ')})`;
+    const call = `rec.fn(${args.join(', ')})`;
     if (results.length === 0) body += `${call};\nreturn undefined;\n`;
     else if (results.length === 1) {
       const t = results[0];
@@ -219,7 +221,7 @@ function exportMaker(sig: number): ExportMaker {
       body += `${reads.join('\n')}\nreturn [${values.join(', ')}];\n`;
     }
   }
-  const src = `${bindingPrelude}return function (fn, name) {\nreturn { [name](${formals.join(', ')}) {\n${body}} }[name];\n};`;
+  const src = `${bindingPrelude}return function (rec, name) {\nreturn { [name](${formals.join(', ')}) {\n${body}} }[name];\n};`;
   make = new Function('rt', src)(runtimeBindings) as ExportMaker;
   exportMakers[sig] = make;
   return make;

@@ -108,6 +108,57 @@ describe('functions and the calling convention', () => {
     const fromSource = instantiate({ ...code, factorySource: src }).exports;
     expect((fromSource.add as Fn)(2, 3)).toBe(5);
   });
+
+  it('a lazy factory holds stubs; each function is defined in the factory scope on its first call', () => {
+    const src = buildFactorySource(code.module, code.env, code.sources, true);
+    expect(src).not.toContain('function f0(p0, p1)');
+    const lazy = { ...code, factorySource: src };
+    const first = instantiate(lazy);
+    const second = instantiate(lazy);
+    const rec = first.funcs[1];
+    const stub = rec.fn;
+    expect((first.exports.add64 as Fn)(0xffffffffn, 1n)).toBe(0x100000000n);
+    // Defined now: the record (tables, exports) calls the function itself, the stub forwards to it.
+    expect(rec.fn).not.toBe(stub);
+    expect((stub as Fn)(-1, -1, 1, 0)).toBe(0);
+    expect((first.exports.multi as Fn)(7)).toEqual([7, -4294967291n, 0.5]);
+    expect(() => (first.exports.boom as Fn)()).toThrow(RuntimeError);
+    // Each instance defines its own closures.
+    expect(second.funcs[1].fn).not.toBe(rec.fn);
+    expect((second.exports.add as Fn)(2, 3)).toBe(5);
+    expect(second.funcs[0].fn).not.toBe(first.funcs[0].fn);
+  });
+});
+
+describe('lazily defined functions', () => {
+  it('call each other directly, recursively and across instances', () => {
+    const types = [{ params: [I32], results: [I32] }];
+    const provider = build({
+      types,
+      funcs: [
+        { type: 0, src: 'function f0(n) { return n <= 1 ? 1 : Math.imul(n, f0((n - 1) | 0)); }' },
+        { type: 0, src: 'function f1(n) { return (f0(n) + 1) | 0; }' },
+      ],
+      exports: [exp('fac', 0, 0), exp('facPlus', 0, 1)],
+    });
+    const p = instantiate({
+      ...provider,
+      factorySource: buildFactorySource(provider.module, provider.env, provider.sources, true),
+    });
+    const user = build({
+      types,
+      imports: [funcImport('m', 'fac', 0)],
+      funcs: [{ type: 0, src: 'function f1(n) { return (f0(n) * 2) | 0; }' }],
+      exports: [exp('twice', 0, 1)],
+    });
+    const u = instantiate(
+      { ...user, factorySource: buildFactorySource(user.module, user.env, user.sources, true) },
+      { m: { fac: p.exports.fac } },
+    );
+    expect((u.exports.twice as Fn)(5)).toBe(240);
+    expect((p.exports.facPlus as Fn)(4)).toBe(25);
+    expect((p.exports.fac as Fn)(6)).toBe(720);
+  });
 });
 
 describe('imports', () => {

@@ -4,12 +4,14 @@
  */
 import { parseModule } from '@wasmloom/binary';
 import { compileFunction } from '@wasmloom/compiler';
-import { type CompiledCode, instantiate } from '../src/instance.js';
+import { buildFactorySource, type CompiledCode, instantiate } from '../src/instance.js';
 
-export function compile(bytes: Uint8Array): CompiledCode {
+/** `lazy`: the factory defines the functions lazily or not; undefined: as for the module's size. */
+export function compile(bytes: Uint8Array, lazy?: boolean): CompiledCode {
   const { module, env, bodies } = parseModule(bytes);
   const sources = bodies.map((b) => compileFunction(env, b.index, b));
-  return { module, env, sources };
+  if (lazy === undefined) return { module, env, sources };
+  return { module, env, sources, factorySource: buildFactorySource(module, env, sources, lazy) };
 }
 
 export function instantiateBytes(bytes: Uint8Array, imports?: unknown): Record<string, unknown> {

@@ -8,11 +8,12 @@
  * segments), and a cache blob is the same two parts framed and checksummed.
  *
  * `text` starts with the module's factory source (runtime `buildFactorySource`:
- * prelude, every function's source, epilogue); each entry of `sources` is
- * found in it and stored as a (start, length) reference, so the function
- * sources are stored once and the receiver gets the factory source and the
- * sources as slices of one string, without joining anything. A source not
- * found where expected is simply appended to `text` (correct, only bigger).
+ * prelude, every function's source, epilogue, or stubs instead of the sources
+ * for a lazy factory); each entry of `sources` found in it is stored as a
+ * (start, length) reference, so the function sources are stored once and the
+ * receiver gets the factory source and the sources as slices of one string,
+ * without joining anything. A source not found where expected (all of them,
+ * for a lazy factory) is appended to `text` once.
  *
  * `bin` (all numbers unsigned LEB128 unless said otherwise):
  *
