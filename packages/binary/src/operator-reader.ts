@@ -315,6 +315,8 @@ export class OperatorReader extends Reader {
     this.multiMemory = features.multiMemory;
     this.memory64 = features.memory64;
     this.refTypes = features.referenceTypes;
+    // Until the first instruction, errors (a local's type) point at the body's start.
+    this.opOffset = base + pos;
   }
 
   /** Point the reader at another body with the same features. */
@@ -323,6 +325,7 @@ export class OperatorReader extends Reader {
     this.pos = pos;
     this.end = end;
     this.base = base;
+    this.opOffset = base + pos;
   }
 
   /**

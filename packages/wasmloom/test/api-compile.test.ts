@@ -93,6 +93,17 @@ describe('compile', () => {
       /^WebAssembly\.compile\(\): .*\(at offset 0x[0-9a-f]+, function 0\)$/,
     );
   });
+
+  it('an unsupported local type is reported at the start of its function body, not at offset 0', async () => {
+    // (func (local v128)): type section, function section, code section with one body.
+    const bytes = new Uint8Array([
+      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 6, 1, 4, 1, 1, 0x7b, 0x0b,
+    ]);
+    const bodyStart = bytes.length - 4;
+    await expect(loom.compile(bytes)).rejects.toThrow(
+      `unsupported: SIMD (v128) is not implemented by wasmloom yet (at offset 0x${bodyStart.toString(16)}, function 0)`,
+    );
+  });
 });
 
 describe('instantiate', () => {
