@@ -111,6 +111,8 @@ interface Frame {
   caseId: number;
   /** The JS nesting levels the frame's own code adds (see `depth`). */
   levels: number;
+  /** On the control stack (not yet ended). */
+  open: boolean;
   /** Alignment facts holding where the frame starts (the same way). */
   alignIn: Map<string, AlignFact>;
 }
@@ -264,6 +266,8 @@ export class FunctionCompiler {
   depth = 0;
   /** The last flat-region case id given out (unique in the function). */
   cases = 0;
+  /** Per base, the open frames (and some ended ones) whose entry facts name it. */
+  holders = new Map<string, Frame[]>();
   /** A loop has ended before the current point. */
   afterLoop = false;
 
@@ -625,7 +629,10 @@ export class FunctionCompiler {
       region: null,
       caseId: 0,
       levels: 0,
+      open: true,
     };
+    for (const base of f.factsIn.keys()) this.holds(base, f);
+    for (const base of f.alignIn.keys()) if (!f.factsIn.has(base)) this.holds(base, f);
     if (this.live) {
       const top = this.frame;
       if (kind === Kind.block && top.region !== null) {
@@ -686,6 +693,7 @@ export class FunctionCompiler {
       region: null,
       caseId: 0,
       levels: 0,
+      open: true,
     };
     this.ctrl.push(fnFrame);
     this.frame = fnFrame;
@@ -805,6 +813,7 @@ export class FunctionCompiler {
             }
           }
           this.ctrl.pop();
+          f.open = false;
           this.depth -= f.levels;
           // Where paths merge, only the facts from before the frame hold (a loop's
           // end and an unlabelled block's end are reached by falling through only).
@@ -1611,21 +1620,41 @@ export class FunctionCompiler {
       this.align.delete(base);
       keepTz = 0;
     }
-    for (const f of this.ctrl) {
-      f.factsIn.delete(base);
-      const fa = f.alignIn.get(base);
-      if (fa !== undefined && fa.origin !== null && keepTz > 0)
-        f.alignIn.set(base, { tz: Math.min(fa.tz, keepTz), origin: fa.origin });
-      else f.alignIn.delete(base);
+    // The open frames whose entry facts name the base (`holders`): a frame
+    // leaves the list once its facts no longer do, so each frame is visited
+    // once per fact it starts with, however deep the nesting (Go code nests
+    // thousands of blocks, and visiting every open frame at each assignment
+    // was most of the compile time).
+    const hs = this.holders.get(base);
+    if (hs !== undefined) {
+      let kept = 0;
+      for (let i = 0; i < hs.length; i++) {
+        const f = hs[i];
+        if (!f.open) continue;
+        f.factsIn.delete(base);
+        const fa = f.alignIn.get(base);
+        if (fa !== undefined && fa.origin !== null && keepTz > 0) {
+          f.alignIn.set(base, { tz: Math.min(fa.tz, keepTz), origin: fa.origin });
+          hs[kept++] = f;
+        } else f.alignIn.delete(base);
+      }
+      if (kept === 0) this.holders.delete(base);
+      else hs.length = kept;
     }
     if (this.pending.length === 0) return;
-    const open = new Set(this.ctrl);
     this.pending = this.pending.filter((p) => {
-      if (p.base !== base || !open.has(p.origin) || p.need <= keepTz) return true;
+      if (p.base !== base || !p.origin.open || p.need <= keepTz) return true;
       this.out[p.at] = p.text;
       if (p.view !== '') this.views.add(p.view);
       return false;
     });
+  }
+
+  /** Frame `f` starts with a fact about `base` (see `forgetBase`). */
+  holds(base: string, f: Frame): void {
+    const hs = this.holders.get(base);
+    if (hs === undefined) this.holders.set(base, [f]);
+    else hs.push(f);
   }
 
   /** The end of loop `f`: the assumptions made at its entry held (it assigned none of those bases). */
