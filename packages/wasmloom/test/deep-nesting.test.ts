@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WebAssembly as Loom } from '../src/index.js';
-import { module, section, str, uleb, vec } from './wasm-bytes.js';
+import { module, section, sleb, str, uleb, vec } from './wasm-bytes.js';
 
 const I32 = 0x7f;
 const BLOCK = 0x02;
@@ -24,19 +24,6 @@ const ADD = 0x6a;
 const SUB = 0x6b;
 const MUL = 0x6c;
 const REM_U = 0x70;
-
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
 
 /** `acc = acc * 3 + d` (local `acc`): a trace of the path taken. */
 const mark = (acc: number, d: number): number[] => [

@@ -11,6 +11,19 @@ export function uleb(n: number): number[] {
   return out;
 }
 
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 export function str(s: string): number[] {
   const b = Array.from(new TextEncoder().encode(s));
   return [...uleb(b.length), ...b];
