@@ -10,7 +10,16 @@
  * compiled code across calls. It does not validate or compile anything: the
  * sources come from `@wasmloom/compiler`, the module from `@wasmloom/binary`.
  */
-import type { ConstExpr, ElementSegment, FuncType, ModuleEnv, TableDef, WasmModule } from '@wasmloom/binary';
+import {
+  type ConstExpr,
+  type ElementSegment,
+  type FuncType,
+  I32,
+  I64,
+  type ModuleEnv,
+  type TableDef,
+  type WasmModule,
+} from '@wasmloom/binary';
 import { Names } from './abi.js';
 import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
@@ -49,7 +58,7 @@ export interface InstanceRecord {
 
 const helperBindings = helpers as unknown as Record<string, unknown>;
 const helperNames = Object.keys(helperBindings).filter((n) => n !== 'default');
-const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|I32_|F64_|LEN|TBL|G|GV|GH)\d+|DATA|ELEM|rt|ctx)$/;
+const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|I32_|F64_|LEN|TBL|G|GV|GH|GU)\d+|DATA|ELEM|rt|ctx)$/;
 for (const n of helperNames) {
   if (reserved.test(n)) throw new Error(`helpers.ts export '${n}' collides with a factory binding (abi.ts)`);
 }
@@ -81,13 +90,16 @@ export function buildFactorySource(module: WasmModule, env: ModuleEnv, sources: 
     out.push(`var ${Names.table(t)} = ctx.tables[${t}];`);
   });
   // Immutable globals: their values in factory variables (`GV{g}`, i64 hi
-  // `GH{g}`), set by `$globals()` once the initializers have run.
+  // `GH{g}`, an integer's unsigned value `GU{g}`), set by `$globals()` once the
+  // initializers have run.
   let setGlobals = '';
   env.globals.forEach((gt, g) => {
     out.push(`var ${Names.global(g)} = ctx.globals[${g}];`);
     if (!gt.mutable) {
-      out.push(`var ${Names.globalValue(g)}, ${Names.globalHi(g)};`);
-      setGlobals += `${Names.globalValue(g)} = ${Names.global(g)}.v; ${Names.globalHi(g)} = ${Names.global(g)}.h;`;
+      const v = Names.globalValue(g);
+      out.push(`var ${v}, ${Names.globalHi(g)}, ${Names.globalUnsigned(g)};`);
+      setGlobals += `${v} = ${Names.global(g)}.v; ${Names.globalHi(g)} = ${Names.global(g)}.h;`;
+      if (gt.type === I32 || gt.type === I64) setGlobals += `${Names.globalUnsigned(g)} = ${v} >>> 0;`;
     }
   });
   out.push('// ---- functions');
