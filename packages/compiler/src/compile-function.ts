@@ -35,6 +35,10 @@
  *   deoptimization can leave a long-running function in its OSR code for good.
  * - Parameters a loop assigns are typed on entry; stack slots and the scratch
  *   are `var`s without initializers (V8's inlining budget counts bytecode).
+ *   For the same budget, `imul` and the immutable globals passed to it are
+ *   read into locals on entry (a call argument from the factory scope costs a
+ *   load into a register at each call), and an i64.mul stores its low half
+ *   inside the high half's expression instead of copying slots (`numeric.ts`).
  *
  * Not here: SIMD, exceptions, threads, GC, memory64, multi-memory codegen: they
  * fail with a clear WasmError instead of producing wrong code.
@@ -235,6 +239,10 @@ export class FunctionCompiler {
   maxS = 0;
   maxT = 0;
   usesX = false;
+  /** Code calls `imul` through the local copy `$imul` (`numeric.ts`, `imul`). */
+  usesImul = false;
+  /** Immutable globals' values (`GV{g}`, `GH{g}`) passed to `imul` through local copies `$GV{g}`, `$GH{g}`. */
+  copies = new Set<string>();
   /** A flat region's switch variable `j` is used. */
   usesJ = false;
   /**
@@ -1732,6 +1740,8 @@ export class FunctionCompiler {
     for (let h = 0; h < this.maxT; h++) vars.push(`t${h}`);
     if (this.usesX) vars.push('x');
     if (this.usesJ) vars.push('j');
+    if (this.usesImul) vars.push('$imul=imul');
+    for (const g of this.copies) vars.push(`$${g}=${g}`);
     let head = `function f${this.index}(${sig}){`;
     // Parameters arrive as tagged values of unknown type; one a loop assigns
     // meets its new values in a loop phi, which V8 then keeps tagged too, unless
@@ -1779,7 +1789,7 @@ function isDeclared(sorted: readonly number[], f: number): boolean {
  * a fully parenthesized expression occurs in another only as the same
  * subexpression, and expressions are pure, so this is the same value.
  */
-function reuseLow(hi: string, lo: string, v: string): string {
+export function reuseLow(hi: string, lo: string, v: string): string {
   if (lo.length < 3 || lo.charCodeAt(0) !== 40 || lo.charCodeAt(lo.length - 1) !== 41) return hi;
   return hi.includes(lo) ? hi.split(lo).join(v) : hi;
 }

@@ -5,7 +5,7 @@
  * may trap or that return an i64 through `HI` become statements.
  */
 import { Op } from '@wasmloom/binary';
-import { BOOL, type FunctionCompiler, mergeLoc, numLit, SIMPLE, tz32 } from './compile-function.js';
+import { BOOL, type FunctionCompiler, mergeLoc, numLit, reuseLow, SIMPLE, tz32 } from './compile-function.js';
 
 /** An i32/i64-low literal's value, or null if the expression is not a literal. */
 export function litValue(e: string): number | null {
@@ -78,7 +78,7 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       return;
     }
     case Op.i32_mul:
-      binZ(c, h, `imul(${c.val(h)},${c.val(b)})`, Math.min(32, c.ez[h] + c.ez[b]));
+      binZ(c, h, imul(c, c.val(h), c.val(b)), Math.min(32, c.ez[h] + c.ez[b]));
       return;
     case Op.i32_div_s:
     case Op.i32_div_u:
@@ -177,14 +177,20 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       const al = c.lo(h);
       const bl = c.lo(b);
       // Carry: the unsigned low sum wrapped around (int32 compares only: no
-      // double sums that V8 might first speculate to be small integers).
+      // double sums that V8 might first speculate to be small integers). The
+      // comparison's boolean is added as it is (`1+true` is 2): V8 adds the
+      // compare's flag without a branch, where `?1:0` becomes a branch on a
+      // carry that is as good as random in hashing code (with it, the i64
+      // kernel measured about 1.5x slower). Three int32-ranged terms add up
+      // exactly in doubles, so one `|0` at the end wraps the sum, and V8,
+      // seeing it truncated, adds in int32 without overflow checks.
       const lo = `(${al}+${bl}|0)`;
       const blv = litValue(bl);
       const alv = litValue(al);
-      if (blv === 0 || alv === 0) bin64(c, h, blv === 0 ? al : bl, `(${c.hi(h)}+${c.hi(b)}|0)`);
+      if (blv === 0 || alv === 0) bin64(c, h, blv === 0 ? al : bl, addHi(c.hi(h), c.hi(b), ''));
       else {
         const ref = alv === null ? al : bl;
-        bin64(c, h, lo, `((${c.hi(h)}+${c.hi(b)}|0)+(${ucmp(c, lo, '<', ref)}?1:0)|0)`);
+        bin64(c, h, lo, addHi(c.hi(h), c.hi(b), `+(${ucmp(c, lo, '<', ref)})`));
       }
       return;
     }
@@ -193,7 +199,12 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       c.simple64(b);
       const al = c.lo(h);
       const bl = c.lo(b);
-      bin64(c, h, `(${al}-${bl}|0)`, `((${c.hi(h)}-${c.hi(b)}|0)-(${ucmp(c, al, '<', bl)}?1:0)|0)`);
+      // The borrow as a bare boolean, as the carry of i64.add.
+      const ah = c.hi(h);
+      const bh = c.hi(b);
+      const hi = bh === '0' ? ah : `${ah}-${bh}`;
+      if (litValue(bl) === 0) bin64(c, h, al, bh === '0' ? ah : `(${hi}|0)`);
+      else bin64(c, h, `(${al}-${bl}|0)`, `(${hi}-(${ucmp(c, al, '<', bl)})|0)`);
       return;
     }
     case Op.i64_mul:
@@ -477,6 +488,22 @@ function call64(c: FunctionCompiler, h: number, call: string): void {
   c.assign64(h, call);
 }
 
+/**
+ * The high half of an i64 sum: `(a+b+carry|0)` with `carry` either '' or
+ * `+(comparison)`; a literal 0 term is left out (each costs V8 bytecode, and
+ * small callees are what V8 inlines).
+ */
+function addHi(a: string, b: string, carry: string): string {
+  const terms = [a, b].filter((t) => t !== '0');
+  if (carry === '') {
+    if (terms.length === 0) return '0';
+    if (terms.length === 1) return terms[0];
+    return `(${terms[0]}+${terms[1]}|0)`;
+  }
+  if (terms.length === 0) terms.push('0');
+  return `(${terms.join('+')}${carry}|0)`;
+}
+
 function cmp64(c: FunctionCompiler, h: number, rel: string, unsigned: boolean): void {
   const b = h + 1;
   c.simple64(h);
@@ -510,45 +537,127 @@ export function ucmp(c: FunctionCompiler, a: string, rel: string, b: string): st
   return `${u(a)}${rel}${u(b)}`;
 }
 
-/** `e` as an unsigned number in a double context (see `ucmp`). */
+/**
+ * `e` as an unsigned number in a double context (see `ucmp`). An immutable
+ * global's low half has its unsigned value ready in `GU{g}` (abi.ts).
+ */
 function u32(c: FunctionCompiler, e: string): string {
   const v = litValue(e);
   if (v !== null) return `${v >>> 0}`;
+  if (/^GV\d+$/.test(e)) return `GU${e.slice(2)}`;
   return c.rarelyRun() ? `(${e}+(${e}>>>31)*4294967296)` : `(${e}>>>0)`;
+}
+
+/**
+ * `imul(a,b)` through the function's local copy of `imul`, and an immutable
+ * global's value as an operand through a local copy as well (`$GV{g}`,
+ * `$GH{g}`; `FunctionCompiler.usesImul`, `copies`). A call's callee and
+ * arguments are registers in V8's bytecode: a factory binding among them is
+ * loaded into one at every call, three bytes, where a copy costs that once.
+ * V8 inlines callees up to a total bytecode size; the i64 kernel's four calls
+ * of its hash round fit only with the copies.
+ */
+export function imul(c: FunctionCompiler, a: string, b: string): string {
+  c.usesImul = true;
+  return `$imul(${localCopy(c, a)},${localCopy(c, b)})`;
+}
+
+function localCopy(c: FunctionCompiler, e: string): string {
+  if (!GLOBAL_VALUE.test(e)) return e;
+  c.copies.add(e);
+  return `$${e}`;
+}
+
+/** An immutable global's value or i64 high half (abi.ts). */
+const GLOBAL_VALUE = /^G[VH]\d+$/;
+
+/** A variable or a literal: cheap to repeat. */
+function isVarOrLit(e: string): boolean {
+  return litValue(e) !== null || /^[A-Za-z_$][\w$]*$/.test(e);
 }
 
 /** 2^-32, exact: scales the products of the high-half computation. */
 const INV_2_32 = 2 ** -32;
 
 /**
- * i64.mul inline: lo = imul(al, bl); hi = imul(al, bh) + imul(ah, bl) + the high
- * half of the unsigned 32x32 product al * bl, all mod 2^32. That high half is
- * computed in doubles: d = (al>>>0) * (bl>>>0) is within 2^10 of the exact
- * product P < 2^64; with lo taken signed, P - lo = (high + (lo < 0)) * 2^32, and
- * d - lo is within 2^11 of it, so (d - lo) * 2^-32 is within 2^-21 of the
- * non-negative integer high + (lo < 0): adding 0.5 and truncating gives it
- * exactly, and `lo >>> 31` is taken off. (No `lo >>> 0`: V8 speculates from
- * the first values a `>>>0` gives that they stay below 2^31, and a low half is
- * anything. Every term of the sum is an int32, so V8 adds them without overflow
- * checks. A form without any `>>>0` measured 20% slower: it is bigger, and
- * fewer callees fit V8's inlining budget.)
+ * i64.mul inline: lo = imul(al, bl); hi = imul(ah, bl) + imul(al, bh) + the
+ * high half of the unsigned 32x32 product al * bl, all mod 2^32. That high
+ * half is computed in doubles: d = (al>>>0) * (bl>>>0) is within 2^10 of the
+ * exact product P < 2^64, and P - (lo>>>0) = high * 2^32 exactly, so
+ * (d - (lo>>>0)) * 2^-32 is within 2^-21 of the integer high: adding 0.5 and
+ * truncating gives it exactly. Every term of the sum is then an int32, so V8
+ * adds them without overflow checks, and the high half of an operand reaches
+ * the result through an imul and two int32 additions: a loop that carries a
+ * 64-bit state (a PRNG, a hash) waits for little more than that. (Adding the
+ * terms in doubles saves a `|0` but puts conversions and double additions on
+ * that path: an LCG loop measured 2x slower.)
+ *
+ * The statement is `t{h}=(imul(ah,bl)+imul(al,bh)+((d-((s{h}=imul(al,bl))>>>0))*2^-32+0.5|0)|0);`:
+ * the low product is stored into its slot inside the expression, after every
+ * read of the operands (JS evaluates left to right), so an operand may be that
+ * slot and no statement copies a slot through the scratch: V8 inlines callees
+ * by bytecode size, and a copy is three bytes. A low half `al` that is not a
+ * variable goes to the scratch first (it is read three times); a high half is
+ * read once, in place.
+ *
+ * `lo>>>0` speculates, as `al>>>0` does, that V8 has seen low halves of 2^31
+ * and above when it compiles (else a later one deoptimizes); in code that runs
+ * once (`rarelyRun`) the signed low half is taken instead, which is (lo < 0) *
+ * 2^32 more, and `lo>>>31` is taken off at the end.
  */
 function mul64(c: FunctionCompiler, h: number): void {
   const b = h + 1;
-  c.simple64(h);
-  c.simple64(b);
-  let al = c.lo(h);
-  let ah = c.hi(h);
-  let bl = c.lo(b);
-  let bh = c.hi(b);
-  if (litValue(al) !== null && litValue(bl) === null) {
-    // Constant on the right.
-    [al, ah, bl, bh] = [bl, bh, al, ah];
+  // A: the operand whose low half is used three times; B: the other (a
+  // constant goes right).
+  let A = h;
+  let B = b;
+  if (litValue(c.lo(h)) !== null && litValue(c.lo(b)) === null) {
+    A = b;
+    B = h;
   }
+  const blv = litValue(c.lo(B));
+  const consts = litValue(c.lo(A)) !== null && litValue(c.hi(A)) !== null && litValue(c.hi(B)) !== null;
+  if (blv === 0 || blv === 1 || (consts && blv !== null)) {
+    mul64Simple(c, h, A, B);
+    return;
+  }
+  if (!isVarOrLit(c.lo(B))) c.simple64(B);
+  const bl = c.lo(B);
+  const bh = c.hi(B);
+  let al = c.lo(A);
+  let ah = c.hi(A);
+  if (!isVarOrLit(al)) {
+    c.usesX = true;
+    c.emit(`x=${al};`);
+    ah = reuseLow(ah, al, 'x');
+    al = 'x';
+  }
+  const lo = `s${h}`;
+  const terms: string[] = [];
+  const ahv = litValue(ah);
+  const bhv = litValue(bh);
+  if (ahv !== 0) terms.push(imul(c, ah, bl));
+  if (bhv !== 0) terms.push(bhv === 1 ? `(${al}|0)` : imul(c, al, bh));
+  const d = `${u32(c, al)}*${u32(c, bl)}`;
+  if (c.rarelyRun()) {
+    terms.push(`((${d}-(${lo}=${imul(c, al, bl)}))*${INV_2_32}+0.5|0)-(${lo}>>>31)`);
+  } else terms.push(`((${d}-((${lo}=${imul(c, al, bl)})>>>0))*${INV_2_32}+0.5|0)`);
+  c.emit(`t${h}=(${terms.join('+')}|0);`);
+  c.setMat(h, true);
+}
+
+/** i64.mul with constant operands (folded) or a right operand whose low half is 0 or 1. */
+function mul64Simple(c: FunctionCompiler, h: number, A: number, B: number): void {
+  c.simple64(A);
+  c.simple64(B);
+  const al = c.lo(A);
+  const ah = c.hi(A);
+  const bl = c.lo(B);
+  const bh = c.hi(B);
+  const alv = litValue(al);
+  const ahv = litValue(ah);
   const blv = litValue(bl);
   const bhv = litValue(bh);
-  const ahv = litValue(ah);
-  const alv = litValue(al);
   if (blv !== null && alv !== null && bhv !== null && ahv !== null) {
     const p = BigInt.asUintN(
       64,
@@ -557,23 +666,12 @@ function mul64(c: FunctionCompiler, h: number): void {
     bin64(c, h, numLit(Number(BigInt.asIntN(32, p))), numLit(Number(BigInt.asIntN(32, p >> 32n))));
     return;
   }
-  // Terms are int32-typed for V8 (a bare variable may be a parameter of unknown type).
+  // blv is 0 or 1: lo = al * blv; hi = al * bh + ah * blv. Terms are
+  // int32-typed for V8 (a bare variable may be a parameter of unknown type).
   const terms: string[] = [];
-  if (bhv !== 0) terms.push(bhv === 1 ? `(${al}|0)` : `imul(${al},${bh})`);
-  if (ahv !== 0 && blv !== 0) terms.push(blv === 1 ? `(${ah}|0)` : `imul(${ah},${bl})`);
-  if (blv === 0 || blv === 1) {
-    bin64(c, h, blv === 0 ? '0' : al, terms.length === 0 ? '0' : `(${terms.join('+')}|0)`);
-    return;
-  }
-  // Statements: the low product once, then both halves; the low one through
-  // the scratch when an operand is in the slot it goes to.
-  const lo = al === `s${h}` || bl === `s${h}` ? 'x' : `s${h}`;
-  terms.push(`((${u32(c, al)}*${u32(c, bl)}-${lo})*${INV_2_32}+0.5|0)-(${lo}>>>31)`);
-  if (lo === 'x') {
-    c.usesX = true;
-    c.emit(`x=imul(${al},${bl});t${h}=(${terms.join('+')}|0);s${h}=x;`);
-  } else c.emit(`${lo}=imul(${al},${bl});t${h}=(${terms.join('+')}|0);`);
-  c.setMat(h, true);
+  if (bhv !== 0) terms.push(bhv === 1 ? `(${al}|0)` : imul(c, al, bh));
+  if (ahv !== 0 && blv !== 0) terms.push(`(${ah}|0)`);
+  bin64(c, h, blv === 0 ? '0' : al, terms.length === 0 ? '0' : `(${terms.join('+')}|0)`);
 }
 
 function i32Div(c: FunctionCompiler, op: number, h: number): void {

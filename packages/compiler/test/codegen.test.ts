@@ -1,7 +1,8 @@
 /**
  * Code shapes the emitter optimizes (fixtures/codegen.wat): bounds checks left
  * out when an earlier check covers them, traps as jumps to the function's end,
- * memory views cached in locals, i64 multiply and add inline, unsigned compares.
+ * memory views cached in locals, i64 multiply, add and subtract inline (with
+ * operands of every shape `mul64` handles), unsigned compares, immutable globals.
  * Each case runs here and in Node's native WebAssembly on the same arguments;
  * results, traps and the memory afterwards must be the same. The module is built
  * twice: with a memory maximum below 2 GiB (int32 addresses) and without one.
@@ -86,6 +87,11 @@ const I32_EDGE = [0, 1, -1, 7, -4, -5, -6, 0x7fffffff, -0x80000000, 0x12345678];
 for (const x of I64_EDGE) {
   CALLS.push(['mul_consts', x], ['add_consts', x]);
   for (const y of I64_EDGE) CALLS.push(['mul_var', x, y]);
+  for (let i = 0; i < I64_EDGE.length; i++) {
+    const y = I64_EDGE[(i * 7 + 3) % I64_EDGE.length];
+    const a = I32_EDGE[i % I32_EDGE.length];
+    CALLS.push(['mul_shapes', x, y, a], ['mul_shapes_after_loop', x, y, a]);
+  }
   for (let i = 0; i < I32_EDGE.length; i++) {
     CALLS.push([
       'after_loop',
@@ -94,6 +100,17 @@ for (const x of I64_EDGE) {
       I32_EDGE[i],
       I32_EDGE[(i + 3) % I32_EDGE.length],
     ]);
+  }
+}
+// Low halves whose product is just above a power of two: there the double
+// d - (lo>>>0) can come out just below high * 2^32, and a high half truncated
+// without rounding is one too small (random products almost never show it).
+for (let k = 33n; k < 64n; k++) {
+  for (const b of [0x9e3779b1n, 0xfffffffbn, 0x80000001n, 0xc2b2ae3dn]) {
+    const a = ((1n << k) + b - 1n) / b;
+    if (a < 1n << 32n) {
+      CALLS.push(['mul_var', a, b], ['mul_var', a + 1n, b | (a << 32n)], ['after_loop', a, b, 0, 0]);
+    }
   }
 }
 // A PRNG's worth of products: the high half is where the double arithmetic could round wrong.
@@ -106,6 +123,8 @@ for (let i = 0; i < 300; i++) {
   CALLS.push(['mul_var', next(), next()], ['mul_consts', next()]);
   CALLS.push(['mul_var', next() >> 33n, next()], ['add_consts', next()]);
   CALLS.push(['after_loop', next(), next(), Number(next() >> 32n), Number(next() >> 40n)]);
+  const a = Number(BigInt.asIntN(32, next()));
+  CALLS.push(['mul_shapes', next(), next(), a], ['mul_shapes_after_loop', next(), next(), a]);
 }
 
 function outcome(f: () => unknown): string {

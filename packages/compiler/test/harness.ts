@@ -171,8 +171,8 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}): Ha
   });
   let setGlobals = '';
   env.globals.forEach((g, i) => {
-    src += `var G${i} = ctx.globals[${i}], GV${i}, GH${i};\n`;
-    if (!g.mutable) setGlobals += `GV${i} = G${i}.v; GH${i} = G${i}.h;`;
+    src += `var G${i} = ctx.globals[${i}], GV${i}, GH${i}, GU${i};\n`;
+    if (!g.mutable) setGlobals += `GV${i} = G${i}.v; GH${i} = G${i}.h; GU${i} = GV${i} >>> 0;`;
   });
   src += 'var DATA = ctx.data, ELEM = ctx.elem;\n';
   src += sources.join('\n');

@@ -16,7 +16,8 @@
  *
  * ## Inside a function (the compiler's business, listed so the names stay free)
  * Locals `l{i}`/`k{i}`, stack slots `s{h}`/`t{h}`, the scratch `x`, a flat
- * region's switch variable `j`; `$LEN{m}`,
+ * region's switch variable `j`; `$imul`, `$GV{g}`, `$GH{g}`: copies of `imul`
+ * and of immutable globals' values made on entry (call arguments); `$LEN{m}`,
  * `$DV{m}`, `$U8{m}`, `$I32_{m}`, `$F64_{m}`: copies of the memory bindings,
  * read on entry and again after every call and memory.grow; labels `L{n}` for
  * blocks and loops, and `T{c}` wrapping the whole body: a trap is `break T{c}`,
@@ -83,7 +84,8 @@
  * ## Globals (index g)
  * `G{g}` is a cell object shared with `WebAssembly.Global` and with other
  * instances that import it: `{ v }`, and for i64 `{ v: lo, h: hi }`. An
- * immutable global's value is also in `GV{g}` (and `GH{g}`, the i64 high half):
+ * immutable global's value is also in `GV{g}` (and `GH{g}`, the i64 high half;
+ * `GU{g}`, `GV{g} >>> 0` for an i32 or i64 global, for unsigned arithmetic):
  * the factory's epilogue returns `globals()`, which the instance calls once the
  * initializers have run, before any function runs.
  *
@@ -112,6 +114,7 @@ export const Names = {
   global: (g: number) => `G${g}`,
   globalValue: (g: number) => `GV${g}`,
   globalHi: (g: number) => `GH${g}`,
+  globalUnsigned: (g: number) => `GU${g}`,
   hi: 'HI',
   results: 'RV',
   data: 'DATA',

@@ -23,6 +23,7 @@ import {
   type ConstExpr,
   type ElementSegment,
   type FuncType,
+  I32,
   I64,
   type ModuleEnv,
   type TableDef,
@@ -66,7 +67,7 @@ export interface InstanceRecord {
 
 const helperBindings = helpers as unknown as Record<string, unknown>;
 const helperNames = Object.keys(helperBindings).filter((n) => n !== 'default');
-const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|I32_|F64_|LEN|TBL|G|GV|GH)\d+|DATA|ELEM|rt|ctx)$/;
+const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|I32_|F64_|LEN|TBL|G|GV|GH|GU)\d+|DATA|ELEM|rt|ctx)$/;
 for (const n of helperNames) {
   if (reserved.test(n)) throw new Error(`helpers.ts export '${n}' collides with a factory binding (abi.ts)`);
 }
@@ -112,13 +113,16 @@ export function buildFactorySource(
     out.push(`var ${Names.table(t)} = ctx.tables[${t}];`);
   });
   // Immutable globals: their values in factory variables (`GV{g}`, i64 hi
-  // `GH{g}`), set by `$globals()` once the initializers have run.
+  // `GH{g}`, an integer's unsigned value `GU{g}`), set by `$globals()` once the
+  // initializers have run.
   let setGlobals = '';
   env.globals.forEach((gt, g) => {
     out.push(`var ${Names.global(g)} = ctx.globals[${g}];`);
     if (!gt.mutable) {
-      out.push(`var ${Names.globalValue(g)}, ${Names.globalHi(g)};`);
-      setGlobals += `${Names.globalValue(g)} = ${Names.global(g)}.v; ${Names.globalHi(g)} = ${Names.global(g)}.h;`;
+      const v = Names.globalValue(g);
+      out.push(`var ${v}, ${Names.globalHi(g)}, ${Names.globalUnsigned(g)};`);
+      setGlobals += `${v} = ${Names.global(g)}.v; ${Names.globalHi(g)} = ${Names.global(g)}.h;`;
+      if (gt.type === I32 || gt.type === I64) setGlobals += `${Names.globalUnsigned(g)} = ${v} >>> 0;`;
     }
   });
   out.push('// ---- functions');
