@@ -40,6 +40,10 @@
  *   load into a register at each call), and an i64.mul stores its low half
  *   inside the high half's expression instead of copying slots (`numeric.ts`).
  *
+ * - A function too large for V8's optimizing compiler (`SPLIT_CHARS`) has runs
+ *   of its code wrapped in place into closures, `function $s{k}(){…}$s{k}();`
+ *   (`segmentBoundary`), so that each part can be optimized; see `finish`.
+ *
  * Not here: SIMD, exceptions, threads, GC, memory64, multi-memory codegen: they
  * fail with a clear WasmError instead of producing wrong code.
  */
@@ -117,6 +121,15 @@ interface Frame {
   levels: number;
   /** On the control stack (not yet ended). */
   open: boolean;
+  /**
+   * The segment being gathered in this frame's body (see `segmentBoundary`):
+   * the index in `out` of its opening placeholder, or -1; how far its size has
+   * been counted, the characters counted, and those of segments closed inside it.
+   */
+  segStart: number;
+  segScan: number;
+  segSize: number;
+  segInner: number;
   /** Alignment facts holding where the frame starts (the same way). */
   alignIn: Map<string, AlignFact>;
 }
@@ -130,6 +143,24 @@ const EMPTY: readonly ValType[] = Object.freeze([]);
  * expressions) and for a caller that already uses part of the stack.
  */
 export const FLAT_DEPTH = 100;
+
+/**
+ * Source characters of a function above which its code is split into closures.
+ * V8 never optimizes a function whose bytecode exceeds 60 KB
+ * (`--max-optimized-bytecode-size`), and generated code takes about 1.6 bytes
+ * of bytecode per character once a function has more than 256 feedback slots
+ * (every operand is then wide): hash-wasm's sha512 block function (89 K
+ * characters, 142 KB of bytecode) ran 330x slower than native unoptimized.
+ */
+export const SPLIT_CHARS = 30_000;
+
+/** Characters from which a run of code at one nesting level becomes a function of its own. */
+export const SEGMENT_CHARS = 8_000;
+
+/** A variable of a function's source: a local, slot, the scratches, a `$` copy (abi.ts). */
+const VARIABLE = /(?<![\w$.])(?:[lkst]\d+|x|j|\$[A-Za-z_]\w*)(?![\w$])/g;
+/** An assignment to one (group 1); comparisons (`<=`, `>=`, `==`) are not. */
+const ASSIGNED = /(?<![\w$.])([lkst]\d+|x|j|\$[A-Za-z_]\w*)(?:=(?!=)|[-+*/%&|^]=|<<=|>>>?=)/g;
 
 /**
  * A passed bounds check: `end` = offset + size checked on a base. `origin` is
@@ -191,8 +222,21 @@ const MEM_OPS = new Map<number, { size: number }>([
   [Op.i64_store32, { size: 4 }],
 ]);
 
-export function compileFunction(env: ModuleEnv, index: number, body: FunctionBody): string {
-  const c = new FunctionCompiler(env, index, body);
+/** Where functions are split (`SPLIT_CHARS`, `SEGMENT_CHARS`); tests pass small ones to split everything. */
+export interface SplitLimits {
+  splitChars: number;
+  segmentChars: number;
+}
+
+const DEFAULT_LIMITS: SplitLimits = { splitChars: SPLIT_CHARS, segmentChars: SEGMENT_CHARS };
+
+export function compileFunction(
+  env: ModuleEnv,
+  index: number,
+  body: FunctionBody,
+  limits: SplitLimits = DEFAULT_LIMITS,
+): string {
+  const c = new FunctionCompiler(env, index, body, limits);
   try {
     return c.compile();
   } catch (e) {
@@ -216,6 +260,7 @@ export function numLit(v: number): string {
 }
 
 export class FunctionCompiler {
+  readonly limits: SplitLimits;
   readonly env: ModuleEnv;
   readonly index: number;
   readonly r: OperatorReader;
@@ -274,12 +319,17 @@ export class FunctionCompiler {
   depth = 0;
   /** The last flat-region case id given out (unique in the function). */
   cases = 0;
+  /** Closed segments: pairs of `out` indices (opening placeholder, closing placeholder). */
+  segments: number[] = [];
+  /** Instructions since the last segment size count. */
+  segTick = 0;
   /** Per base, the open frames (and some ended ones) whose entry facts name it. */
   holders = new Map<string, Frame[]>();
   /** A loop has ended before the current point. */
   afterLoop = false;
 
-  constructor(env: ModuleEnv, index: number, body: FunctionBody) {
+  constructor(env: ModuleEnv, index: number, body: FunctionBody, limits: SplitLimits = DEFAULT_LIMITS) {
+    this.limits = limits;
     this.env = env;
     this.index = index;
     this.r = new OperatorReader(body.bytes, 0, body.bytes.length, body.offset, env.features);
@@ -542,6 +592,7 @@ export class FunctionCompiler {
 
   /** The statement(s) returning the top values as the function's results. */
   emitReturn(): void {
+    this.leaving(0);
     const results = this.type.results;
     const n = results.length;
     const base = this.sp - n;
@@ -572,6 +623,7 @@ export class FunctionCompiler {
     const n = this.labelTypes(target).length;
     this.moveTo(target, n);
     target.labelUsed = true;
+    this.leaving(target.n);
     const region = target.region;
     if (region !== null && region !== target) this.out.push(`j=${target.caseId};continue L${region.n};`);
     else this.out.push(target.kind === Kind.loop ? `continue L${target.n};` : `break L${target.n};`);
@@ -638,6 +690,10 @@ export class FunctionCompiler {
       caseId: 0,
       levels: 0,
       open: true,
+      segStart: -1,
+      segScan: 0,
+      segSize: 0,
+      segInner: 0,
     };
     for (const base of f.factsIn.keys()) this.holds(base, f);
     for (const base of f.alignIn.keys()) if (!f.factsIn.has(base)) this.holds(base, f);
@@ -702,6 +758,10 @@ export class FunctionCompiler {
       caseId: 0,
       levels: 0,
       open: true,
+      segStart: -1,
+      segScan: 0,
+      segSize: 0,
+      segInner: 0,
     };
     this.ctrl.push(fnFrame);
     this.frame = fnFrame;
@@ -715,6 +775,7 @@ export class FunctionCompiler {
 
     for (;;) {
       if (r.pos >= r.end) throw malformed('END opcode expected', r.base + r.pos);
+      if (this.live) this.segmentBoundary();
       const op = r.next();
       const live = this.live;
       switch (op) {
@@ -766,6 +827,7 @@ export class FunctionCompiler {
           if (this.sp !== f.height) throw this.err('type mismatch: values remaining at end of block');
           if (live) this.syncRange(f.height, f.height + f.results.length);
           if (!f.dead) out.push('}else{');
+          f.segStart = -1;
           f.kind = Kind.else;
           f.unreachable = false;
           this.facts = new Map(f.factsIn);
@@ -889,7 +951,10 @@ export class FunctionCompiler {
           const h = this.sp;
           if (op === Op.return_call) {
             this.checkTailResults(ft.results);
-            if (live) out.push(`return f${fi}(${this.args(h, ft.params)});`);
+            if (live) {
+              this.leaving(0);
+              out.push(`return f${fi}(${this.args(h, ft.params)});`);
+            }
             this.setUnreachable();
             break;
           }
@@ -917,7 +982,10 @@ export class FunctionCompiler {
             : '';
           if (op === Op.return_call_indirect) {
             this.checkTailResults(td.results);
-            if (live) out.push(`return ${callee};`);
+            if (live) {
+              this.leaving(0);
+              out.push(`return ${callee};`);
+            }
             this.setUnreachable();
             break;
           }
@@ -1658,6 +1726,47 @@ export class FunctionCompiler {
     });
   }
 
+  /**
+   * Between two instructions of live code: gathers the current frame's code
+   * into segments of about `SEGMENT_CHARS`. A segment is a run of complete
+   * instructions of one frame's body (nested constructs included) that no
+   * branch leaves (`leaving`); it is marked by two placeholders in `out`, which
+   * `finish` fills in if the function is large. Wrapping the run in a closure
+   * in place keeps every statement where it was, so nothing else changes. Not
+   * in a flat region's blocks (their ends are `case` labels of its switch).
+   */
+  segmentBoundary(): void {
+    const f = this.frame;
+    if (f.region !== null) return;
+    const out = this.out;
+    if (f.segStart < 0) {
+      f.segStart = out.length;
+      out.push('');
+      f.segScan = out.length;
+      f.segSize = 0;
+      f.segInner = 0;
+      return;
+    }
+    if ((++this.segTick & 15) !== 0) return;
+    let size = f.segSize;
+    for (let i = f.segScan; i < out.length; i++) size += out[i].length;
+    f.segSize = size;
+    f.segScan = out.length;
+    const own = size - f.segInner;
+    if (own < this.limits.segmentChars) return;
+    this.segments.push(f.segStart, out.length);
+    out.push('');
+    // The enclosing frames' segments hold this one: its code no longer counts for them.
+    for (const g of this.ctrl) if (g !== f && g.segStart >= 0) g.segInner += own;
+    f.segStart = -1;
+  }
+
+  /** A branch to the frame at control depth `n` (0: a return) leaves the segments of it and of frames inside it. */
+  leaving(n: number): void {
+    const ctrl = this.ctrl;
+    for (let i = ctrl.length - 1; i >= 0 && ctrl[i].n >= n; i--) ctrl[i].segStart = -1;
+  }
+
   /** Frame `f` starts with a fact about `base` (see `forgetBase`). */
   holds(base: string, f: Frame): void {
     const hs = this.holders.get(base);
@@ -1710,6 +1819,50 @@ export class FunctionCompiler {
     this.out.push('');
   }
 
+  /**
+   * Makes the segments functions if this function is large (`SPLIT_CHARS`).
+   * A segment's function takes every variable of this function that its code
+   * names as a parameter of the same name, and hands those it assigns back
+   * through `RV` on its way out (it has one way out: no branch leaves a
+   * segment, and a trap or an exception ends the wasm function anyway), so
+   * the variables stay in registers on both sides instead of in a shared
+   * context. A trap inside throws where it is (`T{c}` is not in its scope).
+   * Segments were closed inner first, so an outer one sees the inner calls.
+   */
+  split(): boolean {
+    const out = this.out;
+    const segs = this.segments;
+    if (segs.length === 0) return false;
+    let size = 0;
+    for (let i = 0; i < out.length; i++) size += out[i].length;
+    if (size < this.limits.splitChars) return false;
+    for (let k = 0; k < segs.length; k += 2) {
+      const start = segs[k];
+      const end = segs[k + 1];
+      let text = '';
+      for (let i = start + 1; i < end; i++) {
+        if (out[i].includes('break T')) out[i] = out[i].replace(/break T(\d+);/g, 'throw trap($1);');
+        text += out[i];
+      }
+      const names = new Set<string>();
+      for (const m of text.matchAll(VARIABLE)) if (!/^\$s\d/.test(m[0])) names.add(m[0]);
+      const assigned = new Set<string>();
+      for (const m of text.matchAll(ASSIGNED)) if (names.has(m[1])) assigned.add(m[1]);
+      const params = [...names].join(',');
+      const name = `$s${k >> 1}`;
+      let back = '';
+      let read = '';
+      let slot = 0;
+      for (const v of assigned) {
+        back += `RV[${slot}]=${v};`;
+        read += `${v}=RV[${slot++}];`;
+      }
+      out[start] = `function ${name}(${params}){`;
+      out[end] = `${back}}${name}(${params});${read}`;
+    }
+    return true;
+  }
+
   finish(): string {
     const params = this.type.params;
     const lt = this.localTypes;
@@ -1755,7 +1908,9 @@ export class FunctionCompiler {
       if (t === I32) head += `l${i}|=0;`;
       else if (t === I64) head += `l${i}|=0;k${i}|=0;`;
     }
-    if (decls.length > 0) head += `let ${decls.join(',')};`;
+    const split = this.split();
+    // Locals as `var` in a split function: a closure reads an outer `let` with a hole check.
+    if (decls.length > 0) head += `${split ? 'var' : 'let'} ${decls.join(',')};`;
     if (vars.length > 0) head += `var ${vars.join(',')};`;
     if (this.traps === 0) return `${head}${this.out.join('')}}`;
     // T{c}:{ ... } throw trap(c); for each code used, the body innermost.

@@ -19,7 +19,7 @@ import {
   type WasmModule,
 } from '@wasmloom/binary';
 import * as helpers from '../../runtime/src/helpers.js';
-import { compileFunction } from '../src/index.js';
+import { compileFunction, type SplitLimits } from '../src/index.js';
 
 const PAGE = 65536;
 
@@ -66,9 +66,12 @@ export interface Harness {
   memory(): Uint8Array | null;
 }
 
-export function compileAll(bytes: Uint8Array): { env: ModuleEnv; module: WasmModule; sources: string[] } {
+export function compileAll(
+  bytes: Uint8Array,
+  limits?: SplitLimits,
+): { env: ModuleEnv; module: WasmModule; sources: string[] } {
   const parsed = parseModule(bytes);
-  const sources = parsed.bodies.map((b) => compileFunction(parsed.env, b.index, b));
+  const sources = parsed.bodies.map((b) => compileFunction(parsed.env, b.index, b, limits));
   return { env: parsed.env, module: parsed.module, sources };
 }
 
@@ -105,8 +108,9 @@ export function genericArray(): unknown[] {
   return a;
 }
 
-export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}): Harness {
-  const { env, module, sources } = compileAll(bytes);
+/** `limits`: where the compiler splits functions (its defaults if undefined). */
+export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}, limits?: SplitLimits): Harness {
+  const { env, module, sources } = compileAll(bytes, limits);
   const sigIds = new Map<string, number>();
   const sigOf = (t: FuncType) => {
     const k = sigKey(t);

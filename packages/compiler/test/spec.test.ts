@@ -4,13 +4,16 @@
  * assert_trap run on modules that import nothing but `spectest`; every
  * assert_invalid module and binary assert_malformed module is rejected by
  * parseModule + compileFunction. Needs ../shared/testsuite (skipped otherwise).
+ * Run twice: as compiled for real, and with every function split into
+ * segments of a few instructions (`SplitLimits`), the form only functions too
+ * large for V8's optimizing compiler get.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModule } from '@wasmloom/binary';
 import { describe, expect, test } from 'vitest';
 import * as helpers from '../../runtime/src/helpers.js';
-import { compileFunction } from '../src/index.js';
+import { compileFunction, type SplitLimits } from '../src/index.js';
 import { genericArray, type Harness, instantiate } from './harness.js';
 
 const ROOT = process.env.WASMLOOM_TESTSUITE ?? join(__dirname, '../../../../shared/testsuite');
@@ -173,7 +176,7 @@ interface Outcome {
   failures: string[];
 }
 
-function runScript(name: string): Outcome {
+function runScript(name: string, limits?: SplitLimits): Outcome {
   const dir = join(JSON_DIR, name);
   const script = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { commands: Command[] };
   const out: Outcome = { passed: 0, failures: [] };
@@ -194,10 +197,10 @@ function runScript(name: string): Outcome {
           current = null;
           // Compiling must always work; running needs only-spectest imports.
           const p = parseModule(bytes);
-          for (const b of p.bodies) new Function(compileFunction(p.env, b.index, b));
+          for (const b of p.bodies) new Function(compileFunction(p.env, b.index, b, limits));
           if (onlySpectestImports(bytes)) {
             try {
-              current = instantiate(bytes, spectest);
+              current = instantiate(bytes, spectest, limits);
             } catch (e) {
               if (!(e instanceof Error && /out of bounds|harness:/.test(e.message))) throw e;
             }
@@ -254,10 +257,15 @@ function runScript(name: string): Outcome {
   return out;
 }
 
-describe.skipIf(!have)('core spec suite', () => {
+const SPLIT_EVERYTHING: SplitLimits = { splitChars: 0, segmentChars: 1 };
+
+describe.skipIf(!have).each([
+  ['as compiled', undefined],
+  ['every function split', SPLIT_EVERYTHING],
+])('core spec suite, %s', (_, limits) => {
   for (const name of coreScripts()) {
     test(name, () => {
-      const r = runScript(name);
+      const r = runScript(name, limits);
       const unexpected = r.failures.filter((f) => !KNOWN_FAILURES.has(f.split(' |')[0]));
       expect(unexpected.slice(0, 20)).toEqual([]);
     });
