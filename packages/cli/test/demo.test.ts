@@ -100,14 +100,18 @@ describe.skipIf(!haveBin)('the wasmloom binary: demo', () => {
     return { ...r, report: JSON.parse(r.stdout) as DemoReport };
   };
 
-  it.each(['esbuild', 'sqljs'])('runs %s on both engines with identical output', async (workload) => {
-    const { code, report, stderr } = await run(workload);
-    expect(report.failure, stderr).toBeNull();
-    expect(code).toBe(0);
-    const native = report.run.native as ChildResult;
-    const wasmloom = report.run.wasmloom as ChildResult;
-    expect(wasmloom.output.sha256).toBe(native.output.sha256);
-    expect(wasmloom.output.length).toBeGreaterThan(500);
-    expect(wasmloom.steadyRuns).toHaveLength(2);
-  }, 300_000);
+  it.each(['esbuild', 'sqljs'])(
+    'runs %s on both engines with identical output',
+    async (workload) => {
+      const { code, report, stderr } = await run(workload);
+      expect(report.failure, stderr).toBeNull();
+      expect(code).toBe(0);
+      const native = report.run.native as ChildResult;
+      const wasmloom = report.run.wasmloom as ChildResult;
+      expect(wasmloom.output.sha256).toBe(native.output.sha256);
+      expect(wasmloom.output.length).toBeGreaterThan(500);
+      expect(wasmloom.steadyRuns).toHaveLength(2);
+    },
+    300_000,
+  );
 });
