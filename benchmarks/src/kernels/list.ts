@@ -35,6 +35,15 @@ export const KERNELS: readonly Kernel[] = [
     target: 1.5,
   },
   {
+    // Not one of issue #3's kernels: added with the branch-free comparison
+    // results (`(a<b)|0`), its target that of the i32 kernels.
+    name: 'i32-sort',
+    what: 'quicksort, branch-free partition (compare as number)',
+    size: 60,
+    expected: -800054230,
+    target: 1.5,
+  },
+  {
     name: 'i64-hash',
     what: '4-lane multiply/rotate hash + FNV-1a 64',
     size: 150,

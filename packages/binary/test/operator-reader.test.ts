@@ -183,6 +183,22 @@ describe('OperatorReader immediates', () => {
     expect(one([0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).i64).toBe(0n);
   });
 
+  it('decodes long i64 constants when hot (V8 11.3 crashed on a BigInt path)', () => {
+    // A body of long and short i64.const immediates, decoded until TurboFan has
+    // optimized the decoder: with the long path through BigInt (`s64`), Node 20
+    // stopped with a fatal RepresentationChangerError after a few hundred rounds.
+    const vals = [-0x61c8864e7a143579n, 0x123456789abcdefn, -0x5deece66dn, 5n, -1n, 2n ** 60n, -(2n ** 63n)];
+    const code = new Uint8Array(vals.flatMap((v) => [0x42, ...sleb(v)]));
+    const want = vals.map((v) => [Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n))]);
+    for (let round = 0; round < 3000; round++) {
+      const r = new OperatorReader(code, 0, code.length, 0, DEFAULT_FEATURES);
+      for (const [lo, hi] of want) {
+        r.next();
+        if (r.i64Lo !== lo || r.i64Hi !== hi) expect([round, r.i64Lo, r.i64Hi]).toEqual([round, lo, hi]);
+      }
+    }
+  });
+
   it('rejects bad LEB128 immediates (binary-leb128.wast)', () => {
     // i32.const: 6 bytes, unused bits set / unset.
     expectMalformed(

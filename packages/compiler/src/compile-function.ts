@@ -39,6 +39,11 @@
  *   read into locals on entry (a call argument from the factory scope costs a
  *   load into a register at each call), and an i64.mul stores its low half
  *   inside the high half's expression instead of copying slots (`numeric.ts`).
+ * - A comparison used as a number is `(a<b)|0`, or the bare boolean as an
+ *   operand of + - and bitwise operators (`val`, `num`): never a branch.
+ * - f32 NaN payloads cost a check only where they can be seen: a load used
+ *   only by arithmetic is a plain DataView read (`quietF32Loads`), a store of
+ *   an arithmetic result a plain DataView write (`QUIET`).
  *
  * - A function too large for V8's optimizing compiler (`SPLIT_CHARS`) has runs
  *   of its code wrapped in place into closures, `function $s{k}(){…}$s{k}();`
@@ -84,6 +89,12 @@ export const BOOL = 2;
 export const SIMPLE = 4;
 /** The pending expression reads its own slot variable. */
 export const REFSLOT = 8;
+/**
+ * An f32 value that is not a signalling NaN (the result of f32 arithmetic or a
+ * conversion, a constant): f32.store writes it with the DataView's setFloat32,
+ * which turns a quiet NaN's double into the same f32 bits `storeF32` makes.
+ */
+export const QUIET = 16;
 
 /** `loc` of an entry reading no local / several locals. */
 export const NO_LOCAL = -1;
@@ -222,6 +233,56 @@ const MEM_OPS = new Map<number, { size: number }>([
   [Op.i64_store32, { size: 4 }],
 ]);
 
+/**
+ * Operators taking f32 operands whose results do not depend on a NaN operand's
+ * payload beyond it being a NaN, quiet or canonical (`quietF32Loads`).
+ */
+const QUIET_OK = new Set<number>([
+  Op.f32_eq,
+  Op.f32_ne,
+  Op.f32_lt,
+  Op.f32_gt,
+  Op.f32_le,
+  Op.f32_ge,
+  Op.f32_ceil,
+  Op.f32_floor,
+  Op.f32_trunc,
+  Op.f32_nearest,
+  Op.f32_sqrt,
+  Op.f32_add,
+  Op.f32_sub,
+  Op.f32_mul,
+  Op.f32_div,
+  Op.f32_min,
+  Op.f32_max,
+  Op.i32_trunc_f32_s,
+  Op.i32_trunc_f32_u,
+  Op.i64_trunc_f32_s,
+  Op.i64_trunc_f32_u,
+  Op.f64_promote_f32,
+  Op.i32_trunc_sat_f32_s,
+  Op.i32_trunc_sat_f32_u,
+  Op.i64_trunc_sat_f32_s,
+  Op.i64_trunc_sat_f32_u,
+]);
+
+/**
+ * Whether `op` leaves the stack's f32.load values unread until a numeric
+ * operator uses them (`FunctionCompiler.rawF32`): pushes, loads and numeric
+ * operators. Anything else (local.tee, branches with values, stores, calls,
+ * block ends...) may copy a value, so the loads it leaves keep `loadF32`.
+ */
+function keepsRawF32(op: number): boolean {
+  return (
+    op === Op.local_get ||
+    op === Op.global_get ||
+    (op >= Op.i32_const && op <= Op.f64_const) ||
+    (op >= Op.i32_load && op <= Op.i64_load32_u) ||
+    (op >= Op.i32_eqz && op <= Op.i64_extend32_s) ||
+    (op >= Op.i32_trunc_sat_f32_s && op <= Op.i64_trunc_sat_f64_u)
+  );
+}
+
 /** Where functions are split (`SPLIT_CHARS`, `SEGMENT_CHARS`); tests pass small ones to split everything. */
 export interface SplitLimits {
   splitChars: number;
@@ -327,6 +388,12 @@ export class FunctionCompiler {
   holders = new Map<string, Frame[]>();
   /** A loop has ended before the current point. */
   afterLoop = false;
+  /**
+   * f32.loads whose value is still unused on the stack: height → the index in
+   * `out` of their `s{h}=loadF32(...)` and that statement with a plain
+   * DataView read instead (`quietF32Loads`).
+   */
+  rawF32 = new Map<number, { at: number; text: string }>();
 
   constructor(env: ModuleEnv, index: number, body: FunctionBody, limits: SplitLimits = DEFAULT_LIMITS) {
     this.limits = limits;
@@ -456,6 +523,7 @@ export class FunctionCompiler {
 
   /** Set a pending entry at height h. */
   setPending(h: number, lo: string, hi: string, flags: number, loc: number): void {
+    if (this.rawF32.size !== 0) this.rawF32.delete(h);
     this.ex[h] = lo;
     this.eh[h] = hi;
     this.ef[h] = flags;
@@ -466,6 +534,7 @@ export class FunctionCompiler {
 
   /** Mark the entry at h as living in its slot(s), holding a new value. */
   setMat(h: number, i64: boolean): void {
+    if (this.rawF32.size !== 0) this.rawF32.delete(h);
     this.ez[h] = 0;
     this.ei[h] = -1;
     this.ex[h] = `s${h}`;
@@ -490,10 +559,26 @@ export class FunctionCompiler {
     this.setMat(h, true);
   }
 
-  /** The entry at h as a number expression. */
+  /**
+   * The entry at h as a number expression. A comparison's boolean becomes
+   * `(cmp|0)`: V8 turns the flag into 0/1 without a branch, where `(cmp?1:0)`
+   * compiles to a branch that mispredicts on data-dependent comparisons (a
+   * branch-free quicksort partition, `j += (v < pivot) << 2`, measured 1.8x
+   * faster); it is also less bytecode (15 bytes against 22 for `a+(cmp?1:0)|0`).
+   */
   val(h: number): string {
     const f = this.ef[h];
-    if (f & BOOL) return `(${this.ex[h]}?1:0)`;
+    if (f & BOOL) return `(${this.ex[h]}|0)`;
+    return this.ex[h];
+  }
+
+  /**
+   * The entry at h as an operand of JS `+`, `-` or a bitwise operator, which
+   * convert a boolean to 0/1 themselves (`1+true` is 2, `true<<2` is 4): a
+   * comparison stays a bare boolean, one operation less than `val` (the i64
+   * carry does the same, see `numeric.ts`). Not for `===`, calls or stores.
+   */
+  num(h: number): string {
     return this.ex[h];
   }
 
@@ -531,6 +616,7 @@ export class FunctionCompiler {
       this.out.push(`s${h}=${this.val(h)};`);
       this.setMat(h, false);
       this.ez[h] = z;
+      this.ef[h] |= f & QUIET;
     }
   }
 
@@ -778,6 +864,7 @@ export class FunctionCompiler {
       if (this.live) this.segmentBoundary();
       const op = r.next();
       const live = this.live;
+      if (this.rawF32.size !== 0 && !keepsRawF32(op)) this.rawF32.clear();
       switch (op) {
         case Op.unreachable:
           if (live) out.push(this.trap(0));
@@ -1107,7 +1194,11 @@ export class FunctionCompiler {
         case Op.f32_const: {
           const h = this.sp;
           this.push(F32);
-          if (live) this.setPending(h, f32Lit(r.f32Bits), '', SIMPLE, NO_LOCAL);
+          if (live) {
+            const bits = r.f32Bits;
+            const sNaN = (bits & 0x7fc00000) === 0x7f800000 && (bits & 0x3fffff) !== 0;
+            this.setPending(h, f32Lit(bits), '', sNaN ? SIMPLE : SIMPLE | QUIET, NO_LOCAL);
+          }
           break;
         }
         case Op.f64_const: {
@@ -1199,6 +1290,27 @@ export class FunctionCompiler {
       const higher = this.readsSlot(b) || this.readsSlot(c);
       const e = `(${this.cond(c)}?${this.val(h)}:${this.val(b)})`;
       this.pendingResult(h, e, 0, mergeLoc3(this.el[h], this.el[b], this.el[c]), higher);
+    }
+  }
+
+  /**
+   * The operands at h..h+n-1 of a numeric operator are used: an f32.load among
+   * them becomes a plain DataView read if the operator is one whose result the
+   * NaN's payload cannot reach (`QUIET_OK`). The DataView read quiets a
+   * signalling NaN, which `loadF32` keeps for stores, reinterpretation, abs,
+   * neg and copysign; arithmetic on a NaN must give some quiet NaN (the spec's
+   * arithmetic NaNs), a canonical one from a canonical one, which the DataView
+   * read keeps. Measured on an f32 saxpy loop (`y[i] = a * x[i] + y[i]`):
+   * 5.3x native before, 4.3x with this, 4.0x with `QUIET` stores as well; the
+   * f32 kernel, bound by its dependent sum, about 1%.
+   */
+  quietF32Loads(op: number, h: number, n: number): void {
+    const ok = QUIET_OK.has(op);
+    for (let k = h; k < h + n; k++) {
+      const load = this.rawF32.get(k);
+      if (load === undefined) continue;
+      if (ok) this.out[load.at] = load.text;
+      this.rawF32.delete(k);
     }
   }
 
@@ -1434,6 +1546,7 @@ export class FunctionCompiler {
       } else if (ps.length === 1) this.pop(ps[0]);
       else throw this.unsupported(info.name);
       const h = this.sp;
+      if (this.rawF32.size !== 0) this.quietF32Loads(op, h, ps.length);
       this.pushVals(info.results!);
       if (live) emitNumeric(this, op, h);
       return;
@@ -1596,6 +1709,7 @@ export class FunctionCompiler {
         return;
       case Op.f32_load:
         this.assign(h, `loadF32(${DV},${ea})`);
+        this.rawF32.set(h, { at: out.length - 1, text: `s${h}=${DV}.getFloat32(${ea},true);` });
         return;
       case Op.f64_load:
         this.assign(h, `${DV}.getFloat64(${ea},true)`);
@@ -1632,7 +1746,8 @@ export class FunctionCompiler {
         out.push(`${DV}.setInt16(${ea},${this.val(v)},true);`);
         return;
       case Op.f32_store:
-        out.push(`storeF32(${DV},${ea},${this.val(v)});`);
+        if (this.ef[v] & QUIET) out.push(`${DV}.setFloat32(${ea},${this.val(v)},true);`);
+        else out.push(`storeF32(${DV},${ea},${this.val(v)});`);
         return;
       case Op.f64_store:
         out.push(`${DV}.setFloat64(${ea},${this.val(v)},true);`);

@@ -5,7 +5,16 @@
  * may trap or that return an i64 through `HI` become statements.
  */
 import { Op } from '@wasmloom/binary';
-import { BOOL, type FunctionCompiler, mergeLoc, numLit, reuseLow, SIMPLE, tz32 } from './compile-function.js';
+import {
+  BOOL,
+  type FunctionCompiler,
+  mergeLoc,
+  numLit,
+  QUIET,
+  reuseLow,
+  SIMPLE,
+  tz32,
+} from './compile-function.js';
 
 /** An i32/i64-low literal's value, or null if the expression is not a literal. */
 export function litValue(e: string): number | null {
@@ -73,7 +82,7 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
     case Op.i32_sub: {
       const inc = stepOfLocal(c, h, op === Op.i32_add);
       const sign = op === Op.i32_add ? '+' : '-';
-      binZ(c, h, `(${c.val(h)}${sign}${c.val(b)}|0)`, Math.min(c.ez[h], c.ez[b]));
+      binZ(c, h, `(${c.num(h)}${sign}${c.num(b)}|0)`, Math.min(c.ez[h], c.ez[b]));
       c.ei[h] = inc;
       return;
     }
@@ -87,24 +96,24 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       i32Div(c, op, h);
       return;
     case Op.i32_and:
-      binZ(c, h, `(${c.val(h)}&${c.val(b)})`, Math.max(c.ez[h], c.ez[b]));
+      binZ(c, h, `(${c.num(h)}&${c.num(b)})`, Math.max(c.ez[h], c.ez[b]));
       return;
     case Op.i32_or:
-      binZ(c, h, `(${c.val(h)}|${c.val(b)})`, Math.min(c.ez[h], c.ez[b]));
+      binZ(c, h, `(${c.num(h)}|${c.num(b)})`, Math.min(c.ez[h], c.ez[b]));
       return;
     case Op.i32_xor:
-      binZ(c, h, `(${c.val(h)}^${c.val(b)})`, Math.min(c.ez[h], c.ez[b]));
+      binZ(c, h, `(${c.num(h)}^${c.num(b)})`, Math.min(c.ez[h], c.ez[b]));
       return;
     case Op.i32_shl: {
       const n = litValue(c.ex[b]);
-      binZ(c, h, `(${c.val(h)}<<${c.val(b)})`, n === null ? 0 : Math.min(32, c.ez[h] + (n & 31)));
+      binZ(c, h, `(${c.num(h)}<<${c.num(b)})`, n === null ? 0 : Math.min(32, c.ez[h] + (n & 31)));
       return;
     }
     case Op.i32_shr_s:
-      bin(c, h, `(${c.val(h)}>>${c.val(b)})`, 0);
+      bin(c, h, `(${c.num(h)}>>${c.num(b)})`, 0);
       return;
     case Op.i32_shr_u:
-      bin(c, h, `(${c.val(h)}>>>${c.val(b)}|0)`, 0);
+      bin(c, h, `(${c.num(h)}>>>${c.num(b)}|0)`, 0);
       return;
     case Op.i32_rotl: {
       const x = c.simple(h);
@@ -299,37 +308,37 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       return;
     case Op.f32_ceil:
     case Op.f64_ceil:
-      un(c, h, `fceil(${c.val(h)})`, 0);
+      un(c, h, `fceil(${c.val(h)})`, QUIET);
       return;
     case Op.f32_floor:
     case Op.f64_floor:
-      un(c, h, `ffloor(${c.val(h)})`, 0);
+      un(c, h, `ffloor(${c.val(h)})`, QUIET);
       return;
     case Op.f32_trunc:
     case Op.f64_trunc:
-      un(c, h, `ftrunc(${c.val(h)})`, 0);
+      un(c, h, `ftrunc(${c.val(h)})`, QUIET);
       return;
     case Op.f32_nearest:
     case Op.f64_nearest:
-      un(c, h, `fnearest(${c.val(h)})`, 0);
+      un(c, h, `fnearest(${c.val(h)})`, QUIET);
       return;
     case Op.f32_sqrt:
-      un(c, h, `fround(sqrt(${c.val(h)}))`, 0);
+      un(c, h, `fround(sqrt(${c.val(h)}))`, QUIET);
       return;
     case Op.f64_sqrt:
       un(c, h, `sqrt(${c.val(h)})`, 0);
       return;
     case Op.f32_add:
-      bin(c, h, `fround(${c.val(h)}+${c.val(b)})`, 0);
+      bin(c, h, `fround(${c.val(h)}+${c.val(b)})`, QUIET);
       return;
     case Op.f32_sub:
-      bin(c, h, `fround(${c.val(h)}-${c.val(b)})`, 0);
+      bin(c, h, `fround(${c.val(h)}-${c.val(b)})`, QUIET);
       return;
     case Op.f32_mul:
-      bin(c, h, `fround(${c.val(h)}*${c.val(b)})`, 0);
+      bin(c, h, `fround(${c.val(h)}*${c.val(b)})`, QUIET);
       return;
     case Op.f32_div:
-      bin(c, h, `fround(${c.val(h)}/${c.val(b)})`, 0);
+      bin(c, h, `fround(${c.val(h)}/${c.val(b)})`, QUIET);
       return;
     case Op.f64_add:
       bin(c, h, `(${c.val(h)}+${c.val(b)})`, 0);
@@ -345,11 +354,11 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       return;
     case Op.f32_min:
     case Op.f64_min:
-      bin(c, h, `fmin(${c.val(h)},${c.val(b)})`, 0);
+      bin(c, h, `fmin(${c.val(h)},${c.val(b)})`, QUIET);
       return;
     case Op.f32_max:
     case Op.f64_max:
-      bin(c, h, `fmax(${c.val(h)},${c.val(b)})`, 0);
+      bin(c, h, `fmax(${c.val(h)},${c.val(b)})`, QUIET);
       return;
     case Op.f32_copysign:
     case Op.f64_copysign:
@@ -390,16 +399,16 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       c.assign64(h, `i64TruncSatU(${c.val(h)})`);
       return;
     case Op.f32_convert_i32_s:
-      un(c, h, `fround(${c.val(h)})`, 0);
+      un(c, h, `fround(${c.val(h)})`, QUIET);
       return;
     case Op.f32_convert_i32_u:
-      un(c, h, `fround(${u32(c, c.rarelyRun() ? c.simple(h) : c.val(h))})`, 0);
+      un(c, h, `fround(${u32(c, c.rarelyRun() ? c.simple(h) : c.val(h))})`, QUIET);
       return;
     case Op.f32_convert_i64_s:
-      un(c, h, `f32ConvertI64S(${c.lo(h)},${c.hi(h)})`, 0);
+      un(c, h, `f32ConvertI64S(${c.lo(h)},${c.hi(h)})`, QUIET);
       return;
     case Op.f32_convert_i64_u:
-      un(c, h, `f32ConvertI64U(${c.lo(h)},${c.hi(h)})`, 0);
+      un(c, h, `f32ConvertI64U(${c.lo(h)},${c.hi(h)})`, QUIET);
       return;
     case Op.f64_convert_i32_s:
       un(c, h, c.val(h), c.ef[h] & SIMPLE);
@@ -416,7 +425,7 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       un(c, h, `(${u32(c, c.hi(h))}*4294967296+${u32(c, c.lo(h))})`, 0);
       return;
     case Op.f32_demote_f64:
-      un(c, h, `fround(${c.val(h)})`, 0);
+      un(c, h, `fround(${c.val(h)})`, QUIET);
       return;
     case Op.f64_promote_f32:
       un(c, h, `fpromote(${c.val(h)})`, 0);

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { instantiate } from './harness.js';
+import { compileAll, instantiate } from './harness.js';
 
 type Call = [name: string, ...args: (number | bigint)[]];
 
@@ -102,6 +102,50 @@ for (const x of I64_EDGE) {
     ]);
   }
 }
+// Comparison results as numbers (`cmp_numbers`), and a branch-free partition
+// of pseudo-random words (unaligned too) around pivots from the data.
+const F64_EDGE = [0, -1.5, Number.NaN, 7, -2147483648, 4294967295.5];
+for (let i = 0; i < I32_EDGE.length; i++) {
+  for (let j = 0; j < I32_EDGE.length; j++) {
+    const x = I64_EDGE[(i * 3 + j) % I64_EDGE.length];
+    CALLS.push(['cmp_numbers', I32_EDGE[i], I32_EDGE[j], x, F64_EDGE[(i + j) % F64_EDGE.length]]);
+  }
+  CALLS.push(['cmp_numbers', I32_EDGE[i], I32_EDGE[i], BigInt(I32_EDGE[i]), I32_EDGE[i]]);
+}
+for (const [p, n, seed] of [
+  [256, 64, 1],
+  [1026, 100, 7],
+  [4096, 1000, 12345],
+  [65536 - 40, 10, 3],
+]) {
+  CALLS.push(['fill_words', p, n, seed]);
+  for (const pivot of [0, -1, 0x12345678, -0x80000000, 0x7fffffff]) CALLS.push(['partition', p, n, pivot]);
+}
+CALLS.push(['partition', 65536 - 40, 11, 0]); // the last word is out of bounds
+// f32 loads of NaNs (signalling, quiet with a payload, canonical, either sign)
+// and of numbers, through each kind of use (`f32_load_*`).
+const F32_BITS = [
+  0x7fa00001,
+  0xffa00001 | 0,
+  0x7f800001,
+  0x7fbfffff,
+  0x7fc12345,
+  0xffc00000 | 0,
+  0x7fc00000,
+  0x3f800000,
+  0x80000000 | 0,
+  0x7f800000,
+  0xc0490fdb | 0,
+  1,
+];
+for (const bits of F32_BITS) {
+  CALLS.push(['f32_load_arith', bits], ['f32_load_promote', bits], ['f32_load_cmp', bits]);
+  CALLS.push(['f32_load_copy', bits], ['f32_load_tee', bits]);
+  // (no NaN for f: which of two NaN operands the result carries differs from native)
+  for (const f of [0, 1.5, -2, Number.POSITIVE_INFINITY]) CALLS.push(['f32_store_quiet', bits, f]);
+  for (const c of [0, 1]) CALLS.push(['f32_load_br', bits, c], ['f32_load_select', bits, c]);
+  for (const p of [256, 257, 65532, 65533]) CALLS.push(['f32_load_mul', bits, p]);
+}
 // Low halves whose product is just above a power of two: there the double
 // d - (lo>>>0) can come out just below high * 2^32, and a high half truncated
 // without rounding is one too small (random products almost never show it).
@@ -127,6 +171,16 @@ for (let i = 0; i < 300; i++) {
   CALLS.push(['mul_shapes', next(), next(), a], ['mul_shapes_after_loop', next(), next(), a]);
 }
 
+/** The source the compiler emits for each exported function of a module. */
+function sourcesOf(bytes: Uint8Array): (name: string) => string {
+  const { module, sources, env } = compileAll(bytes);
+  return (name) => {
+    const e = module.exports.find((x) => x.name === name && x.kind === 0);
+    if (e === undefined) throw new Error(`no export ${name}`);
+    return sources[e.index - env.numImportedFuncs];
+  };
+}
+
 function outcome(f: () => unknown): string {
   try {
     const v = f();
@@ -141,6 +195,33 @@ for (const file of ['codegen.wasm', 'codegen-nomax.wasm']) {
     const bytes = readFileSync(join(__dirname, 'fixtures', file));
     const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, unknown>;
     const loom = instantiate(bytes);
+    const sourceOf = sourcesOf(bytes);
+    test('comparison results as numbers are branch-free', () => {
+      // `?1:0` compiles to a branch that mispredicts on data-dependent comparisons.
+      for (const name of ['cmp_numbers', 'partition']) expect(sourceOf(name)).not.toContain('?1:0');
+      // Stored, passed, converted or compared with ===: a number (`|0`); an
+      // operand of + - << ...: the bare boolean.
+      expect(sourceOf('cmp_numbers')).toContain('((l0<l1)|0)');
+      expect(sourceOf('partition')).toMatch(/\(l\d+\+\(\(l\d+<l\d+\)<<2\)\|0\)/);
+    });
+    test('f32 loads read by arithmetic only skip the NaN-payload path', () => {
+      for (const name of ['f32_load_arith', 'f32_load_mul', 'f32_load_promote', 'f32_load_cmp']) {
+        expect(sourceOf(name), name).toContain('.getFloat32(');
+        expect(sourceOf(name), name).not.toContain('loadF32(');
+      }
+      for (const name of ['f32_load_copy', 'f32_load_tee', 'f32_load_br', 'f32_load_select']) {
+        expect(sourceOf(name), name).not.toContain('.getFloat32(');
+      }
+    });
+    test('f32 stores of values that are no signalling NaN skip the NaN-payload path', () => {
+      const src = sourceOf('f32_store_quiet');
+      // 300..324 (arithmetic, conversions) and the quiet constants at 332, 336
+      for (const at of [300, 304, 308, 312, 316, 320, 324, 332, 336])
+        expect(src).toMatch(`.setFloat32(${at},`);
+      // a signalling NaN constant, a parameter, reinterpreted bits, neg, select
+      for (const at of [328, 340, 344, 348, 352]) expect(src).toMatch(`storeF32($DV0,${at},`);
+      expect(sourceOf('f32_load_copy')).not.toContain('.setFloat32(');
+    });
     const names = [...new Set(CALLS.map((c) => c[0]))];
     for (const name of names) {
       test(name, () => {
