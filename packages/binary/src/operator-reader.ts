@@ -258,6 +258,17 @@ function dispatchTables(features: Features): DispatchTables {
 
 const EMPTY_BYTES = new Uint8Array(0);
 
+/**
+ * The first value of the immediates that may hold numbers outside the small
+ * integers (float bits and memarg offsets of 2^31 and more). V8 gives a field the
+ * representation of its first value: a small-integer field that later gets
+ * a heap number changes the reader's map, and every function optimized
+ * against the old map deoptimizes, the compiler's big opcode loop included
+ * (several times per thread, each re-optimization about 0.2 s of TurboFan).
+ * -0 is a heap number, so these fields are doubles from the start; it equals 0.
+ */
+const NUMBER_FIELD = -0;
+
 // ---- The reader ------------------------------------------------------------------------
 
 export class OperatorReader extends Reader {
@@ -272,16 +283,16 @@ export class OperatorReader extends Reader {
   index = 0;
   index2 = 0;
   memAlign = 0;
-  memOffset = 0;
+  memOffset = NUMBER_FIELD;
   memIndex = 0;
   lane = 0;
   i32 = 0;
   /** i64.const: the value's low and high 32 bits, each as a signed int32 (see also `i64`). */
   i64Lo = 0;
   i64Hi = 0;
-  f32Bits = 0;
-  f64Lo = 0;
-  f64Hi = 0;
+  f32Bits = NUMBER_FIELD;
+  f64Lo = NUMBER_FIELD;
+  f64Hi = NUMBER_FIELD;
   v128: Uint8Array = EMPTY_BYTES;
   brTargets: number[] = [];
   brDefault = 0;
@@ -515,12 +526,21 @@ export class OperatorReader extends Reader {
         return;
       }
     }
-    // Long encodings, truncation and malformed ones (the checks and errors of
-    // `s64`), into 32-bit halves with number arithmetic: with `s64` inlined
-    // here, V8 11.3's TurboFan stops the process once this is hot ("Fatal error:
-    // RepresentationChangerError: Phi of kRepTagged (SignedBigInt64) cannot be
-    // changed to kRepWord64"; a few thousand long i64.const immediates do it).
-    pos = this.pos;
+    this.readLongI64();
+  }
+
+  /**
+   * i64.const encodings of 8 to 10 bytes, truncated and malformed ones, as
+   * `s64` reads them (same errors at the same offsets), into int32 halves
+   * with 32-bit arithmetic. No BigInt: Number() of one can be a heap number
+   * (see NUMBER_FIELD), and TurboFan (V8 11.3) can abort the process while
+   * optimizing BigInt arithmetic here ("Phi of kRepTagged (SignedBigInt64)
+   * cannot be changed to kRepWord64").
+   */
+  private readLongI64(): void {
+    const b = this.bytes;
+    const end = this.end;
+    let pos = this.pos;
     let lo = 0;
     let hi = 0;
     for (let i = 0; ; i++) {
@@ -529,34 +549,38 @@ export class OperatorReader extends Reader {
         throw this.eof();
       }
       const byte = b[pos++];
-      const bits = byte & 0x7f;
+      const payload = byte & 0x7f;
+      const at = 7 * i; // the payload's lowest bit
       if (i === 9) {
         if (byte & 0x80) throw this.error('integer representation too long', pos - 1);
         // 64 bits: 63 used so far; bits 1..6 of the 10th byte must equal bit 0 (the sign).
-        if (bits !== 0 && bits !== 0x7f) throw this.error('integer too large', pos - 1);
-        hi |= bits << 31;
+        if (payload !== 0 && payload !== 0x7f) throw this.error('integer too large', pos - 1);
+        hi |= (byte & 1) << 31;
         break;
       }
-      const shift = 7 * i;
-      if (shift < 32) {
-        lo |= bits << shift;
-        if (shift > 25) hi |= bits >>> (32 - shift);
-      } else hi |= bits << (shift - 32);
+      if (at < 32) {
+        lo |= payload << at;
+        if (at > 25) hi |= payload >>> (32 - at);
+      } else {
+        hi |= payload << (at - 32);
+      }
       if ((byte & 0x80) === 0) {
-        // Sign extension from bit 7 * (i + 1), never 32 (a multiple of 7).
-        const s = shift + 7;
+        // Sign-extend from the last payload's top bit (bit at + 6); fewer than 64 bits were read.
         if (byte & 0x40) {
-          if (s < 32) {
-            lo |= -1 << s;
+          const bits = at + 7;
+          if (bits < 32) {
+            lo |= -1 << bits;
             hi = -1;
-          } else hi |= -1 << (s - 32);
+          } else {
+            hi |= -1 << (bits - 32);
+          }
         }
         break;
       }
     }
     this.pos = pos;
-    this.i64Lo = lo;
-    this.i64Hi = hi;
+    this.i64Lo = lo | 0;
+    this.i64Hi = hi | 0;
   }
 
   private readMemarg(): void {

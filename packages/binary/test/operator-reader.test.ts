@@ -199,6 +199,39 @@ describe('OperatorReader immediates', () => {
     }
   });
 
+  it('reads any i64.const encoding as Reader.s64 does: value, end, or error and offset', () => {
+    const outcome = (read: () => string) => {
+      try {
+        return read();
+      } catch (e) {
+        if (!(e instanceof WasmError)) throw e;
+        return `${e.kind}: ${e.message} at ${e.offset}`;
+      }
+    };
+    // Mostly continuation bytes, so that long (8 to 10 bytes), overlong and truncated encodings come up.
+    const byte = fc.oneof(
+      { arbitrary: fc.integer({ min: 0x80, max: 0xff }), weight: 6 },
+      { arbitrary: fc.constantFrom(0x00, 0x7f, 0x40, 0x3f, 0x01), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(byte, { minLength: 1, maxLength: 12 }), (bytes) => {
+        const u8 = new Uint8Array([0x42, ...bytes]);
+        const got = outcome(() => {
+          const r = new OperatorReader(u8, 0, u8.length, 100, D);
+          r.next();
+          return `${r.i64Lo} ${r.i64Hi} ${r.pos}`;
+        });
+        const expected = outcome(() => {
+          const r = new Reader(u8, 1, u8.length, 100);
+          const v = r.s64();
+          return `${Number(BigInt.asIntN(32, v))} ${Number(BigInt.asIntN(32, v >> 32n))} ${r.pos}`;
+        });
+        expect(got).toBe(expected);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('rejects bad LEB128 immediates (binary-leb128.wast)', () => {
     // i32.const: 6 bytes, unused bits set / unset.
     expectMalformed(

@@ -5,10 +5,9 @@
  *
  * - A batch closes once it holds `targetBytes` of bodies. Bigger batches cost
  *   fewer messages, smaller ones balance the workers better at the end.
- * - A body of `targetBytes` or more goes out alone, at once: big functions
- *   start first (as V8 does with its big-units queue), so the last thing
- *   running is not one huge function. The pool's queue does the rest: it
- *   starts the biggest waiting batch of a module first.
+ * - A body of `targetBytes` or more goes out alone, at once, ahead of the
+ *   smaller bodies collected before it. The pool's queue then keeps the
+ *   order batches came in (scheduler.ts says why not the biggest first).
  * - While the pool has an idle worker (`idleSlots`), a batch goes out as soon
  *   as it holds `minBytes`, so slow bytes keep every worker busy instead of
  *   waiting for a full batch.

@@ -31,6 +31,8 @@ export interface BrowserPoolOptions {
   idleTimeout?: number;
   /** Starts one compile worker; default a module Web Worker on `browser-worker.js` beside this file. */
   createWorker?: () => WorkerPort;
+  /** The calling thread compiles a batch too when every worker is busy (scheduler.ts). Default false. */
+  callingThread?: boolean;
 }
 
 /** A module Web Worker on `url` (which must run `browser-worker.js`). */
@@ -150,5 +152,5 @@ class ComlinkRunner implements TaskRunner {
 }
 
 export function createBrowserPool(options: BrowserPoolOptions = {}): CompilePool {
-  return new ScheduledPool(new ComlinkRunner(options));
+  return new ScheduledPool(new ComlinkRunner(options), { callingThread: options.callingThread });
 }

@@ -37,23 +37,26 @@ async function compileAll(
 }
 
 describe('determinism', () => {
-  it('gives the same sources for sql.js inline and on 1, 2 and 4 threads, whatever the batch size', async () => {
+  it('gives the same sources for sql.js inline and on 1, 2 and 4 threads (with or without the calling thread), whatever the batch size', async () => {
     const module = sqlModule();
     expect(module.bodies.length).toBeGreaterThan(1000);
     const expected = await compileAll(new InlinePool(), module, 64 * 1024);
     expect(expected.filter((s) => typeof s === 'string')).toHaveLength(module.bodies.length);
-    for (const [size, target] of [
-      [1, 64 * 1024],
-      [2, 16 * 1024],
-      [4, 256 * 1024],
-    ]) {
-      const pool = createNodePool({ size });
+    for (const [size, target, callingThread] of [
+      [1, 64 * 1024, false],
+      [2, 16 * 1024, false],
+      [4, 256 * 1024, false],
+      [1, 16 * 1024, true],
+    ] as const) {
+      const pool = createNodePool({ size, callingThread });
       try {
         const sources = await compileAll(pool, module, target);
         expect(sources.length).toBe(expected.length);
         // Not toEqual on 2000 long strings: a mismatch report would be unreadable.
         const differing = sources.flatMap((s, i) => (s === expected[i] ? [] : [i]));
-        expect(differing, `threads ${size}, batches of ${target}`).toEqual([]);
+        expect(differing, `threads ${size}, batches of ${target}, calling thread ${callingThread}`).toEqual(
+          [],
+        );
       } finally {
         await pool.close();
       }

@@ -1,11 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompilePool, createNodePool, envAwareBalancer, InlinePool } from '../src/index.js';
+import {
+  type CompilePool,
+  createNodePool,
+  DEFAULT_YOUNG_GENERATION_MB,
+  envAwareBalancer,
+  InlinePool,
+} from '../src/index.js';
 import { ensureBuilt } from './fixtures/build.js';
 import { buildModule, constModule, parse } from './fixtures/modules.js';
 
 const recordingWorker = fileURLToPath(new URL('./fixtures/recording-worker.mjs', import.meta.url));
+const limitsWorker = fileURLToPath(new URL('./fixtures/limits-worker.mjs', import.meta.url));
 
 beforeAll(ensureBuilt);
 
@@ -97,5 +104,33 @@ describe('env once per worker', () => {
     const records = await recordEnvTraffic(piscina);
     // At least the first task of each module carries the env; the rest is up to piscina's routing.
     expect(records.filter((r) => r.hadEnv).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('Node pool threads', () => {
+  /** The heap limits a thread of a pool made with `options` runs with. */
+  async function limitsOf(options: Parameters<typeof createNodePool>[0]): Promise<Record<string, number>> {
+    const pool = createNodePool({ size: 1, workerFile: limitsWorker, ...options });
+    try {
+      const { env, bodies } = constModule(1);
+      const { sources } = await pool.compile(pool.open(env), bodies);
+      return JSON.parse(sources[0]);
+    } finally {
+      await pool.close();
+    }
+  }
+
+  it('get a small young generation by default, and the limits the caller gives', async () => {
+    expect(DEFAULT_YOUNG_GENERATION_MB).toBeLessThan(48);
+    expect(await limitsOf({})).toMatchObject({ maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB });
+    const given = await limitsOf({
+      resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 200 },
+    });
+    expect(given).toMatchObject({ maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 200 });
+    const oldOnly = await limitsOf({ resourceLimits: { maxOldGenerationSizeMb: 200 } });
+    expect(oldOnly).toMatchObject({
+      maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB,
+      maxOldGenerationSizeMb: 200,
+    });
   });
 });

@@ -143,7 +143,7 @@ describe('ScheduledPool', () => {
     ]);
   });
 
-  it('takes modules in turn, and within a module the biggest batch first', async () => {
+  it('takes modules in turn, and within a module the batches in the order they came', async () => {
     const big = constModule(40, 20);
     const small = constModule(4);
     const runner = new FakeRunner(1);
@@ -161,8 +161,8 @@ describe('ScheduledPool', () => {
     ];
     await runner.drain();
     await Promise.all(jobs);
-    // a0 started at once; then a and b alternate, a's biggest (most bodies) first.
-    expect(done).toEqual(['a0', 'b0', 'a3', 'b1', 'a2', 'a1']);
+    // a0 started at once; then a and b alternate, a's in the order they came (not the biggest first).
+    expect(done).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'a3']);
   });
 
   it('drops a waiting batch on abort and rejects a running one at once', async () => {
@@ -237,5 +237,45 @@ describe('ScheduledPool', () => {
     expect(runner.closed).toBe(true);
     await expect(pool.compile(handle, bodies)).rejects.toMatchObject({ code: 'POOL_CLOSED' });
     await tick();
+  });
+
+  it('with the calling thread: compiles a batch here when every worker is busy, the same sources', async () => {
+    const { env, bodies } = constModule(6);
+    const runner = new FakeRunner(1, true);
+    const pool = new ScheduledPool(runner, { callingThread: true });
+    const handle = pool.open(env);
+    expect(pool.idleSlots).toBe(2);
+    const first = pool.compile(handle, bodies.slice(0, 2));
+    const second = pool.compile(handle, bodies.slice(2, 4));
+    const third = pool.compile(handle, bodies.slice(4, 6));
+    expect(pool.idleSlots).toBe(0);
+    // The worker holds the first batch and is never answered here: the others compile on this thread.
+    expect(runner.started.map((s) => s.indices)).toEqual([[0, 1]]);
+    const expected = (compileBodies(env, bodies) as { sources: string[] }).sources;
+    expect((await second).sources).toEqual(expected.slice(2, 4));
+    expect((await third).sources).toEqual(expected.slice(4, 6));
+    expect(runner.started).toHaveLength(1);
+    runner.started[0].answer();
+    expect((await first).sources).toEqual(expected.slice(0, 2));
+    expect(pool.idleSlots).toBe(2);
+  });
+
+  it('with the calling thread: an abort rejects at once, and a compiler failure is a PoolError', async () => {
+    const { env, bodies } = constModule(4);
+    const runner = new FakeRunner(1);
+    const pool = new ScheduledPool(runner, { callingThread: true });
+    const handle = pool.open(env);
+    const busy = pool.compile(handle, bodies.slice(0, 1));
+    const controller = new AbortController();
+    const aborted = pool.compile(handle, bodies.slice(1, 2), controller.signal);
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    // An env the compiler trips over with a TypeError (not a WasmError): a bug, not an invalid module.
+    const broken = pool.open({ ...env, types: null as never });
+    const failed = pool.compile(broken, bodies.slice(2, 3));
+    await expect(failed).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+    runner.started[0].answer();
+    expect((await busy).sources).toHaveLength(1);
+    expect(runner.started).toHaveLength(1);
   });
 });

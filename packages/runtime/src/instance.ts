@@ -84,6 +84,10 @@ export const LAZY_FACTORY_CHARS = 1_000_000;
 const EMPTY_BYTES = new Uint8Array(0);
 const EMPTY_REFS: unknown[] = [];
 
+/** The line before the function sources in a factory source: they follow it, one per line. */
+const FUNCTIONS_LINE = '// ---- functions';
+const FUNCTIONS_MARK = `\n${FUNCTIONS_LINE}\n`;
+
 /** The factory source for a module: prelude, the function sources, epilogue (see abi.ts). */
 export function buildFactorySource(
   module: WasmModule,
@@ -125,7 +129,7 @@ export function buildFactorySource(
       if (gt.type === I32 || gt.type === I64) setGlobals += `${Names.globalUnsigned(g)} = ${v} >>> 0;`;
     }
   });
-  out.push('// ---- functions');
+  out.push(FUNCTIONS_LINE);
   if (!lazy) for (const src of sources) out.push(src);
   else {
     // $lz(j) defines function i = nImported + j from its source in this scope
@@ -206,6 +210,7 @@ function factoryOf(code: CompiledCode): Factory {
     const source = code.factorySource ?? buildFactorySource(code.module, code.env, code.sources);
     factory = new Function('rt', 'ctx', source) as Factory;
     factories.set(code, factory);
+    shareTextWithEngine(code, factory, source);
   }
   return factory;
 }
@@ -218,6 +223,38 @@ function isLarge(sources: readonly string[]): boolean {
     if (chars >= LAZY_FACTORY_CHARS) return true;
   }
   return false;
+}
+
+/**
+ * Once `new Function` has the factory source, the engine keeps that text (it
+ * compiles the inner functions lazily from it), and the module's `sources`
+ * are a second copy of it. (A lazy factory does not contain the sources, so
+ * this finds nothing to share there: its text is small.) The engine hands its text
+ * back as `Function.prototype.toString` (in V8 a view of it, not a copy):
+ * `sources` and `factorySource` become equal slices of that, and the module
+ * holds the text once. Frozen code, or an engine that gives other text, stays
+ * as it is.
+ */
+function shareTextWithEngine(code: CompiledCode, factory: Factory, source: string): void {
+  if (Object.isFrozen(code)) return;
+  const text = Function.prototype.toString.call(factory);
+  // `function anonymous(rt,ctx\n) {\n` + source + `\n}` (ECMAScript's CreateDynamicFunction).
+  const start = text.length - 2 - source.length;
+  if (start < 0 || text.substring(start, start + source.length) !== source) return;
+  const { sources } = code;
+  const slices: string[] = new Array(sources.length);
+  // The sources follow each other in the factory, a newline apart (buildFactorySource).
+  let at = source.indexOf(FUNCTIONS_MARK);
+  if (at < 0) return;
+  at += FUNCTIONS_MARK.length;
+  for (let i = 0; i < sources.length; i++) {
+    const src = sources[i];
+    if (source.substring(at, at + src.length) !== src) return;
+    slices[i] = text.substring(start + at, start + at + src.length);
+    at += src.length + 1;
+  }
+  code.sources = slices;
+  code.factorySource = text.substring(start, start + source.length);
 }
 
 /** A segment offset as an unsigned address (i32: `>>> 0`, i64: BigInt). */

@@ -128,6 +128,25 @@ describe('functions and the calling convention', () => {
     expect((second.exports.add as Fn)(2, 3)).toBe(5);
     expect(second.funcs[0].fn).not.toBe(first.funcs[0].fn);
   });
+
+  it("after the first instance, a module's sources are the engine's copy of its factory text, equal to before", () => {
+    // (`code` itself went through this already, when the instance above was made.)
+    const fresh = { ...code, sources: code.sources.map((s) => ` ${s}`.slice(1)), factorySource: undefined };
+    const before = [...fresh.sources];
+    const expected = buildFactorySource(fresh.module, fresh.env, before);
+    expect(fresh.factorySource).toBeUndefined();
+    instantiate(fresh);
+    // Swapped for slices of Function.prototype.toString of the factory (one copy of the text, in V8).
+    expect(fresh.factorySource).toBe(expected);
+    expect(fresh.sources).not.toBe(before);
+    expect(fresh.sources).toEqual(before);
+    expect((instantiate(fresh).exports.add as Fn)(2, 3)).toBe(5);
+    // Frozen code is left alone.
+    const frozen = Object.freeze({ ...code, sources: before, factorySource: undefined });
+    instantiate(frozen);
+    expect(frozen.sources).toBe(before);
+    expect(frozen.factorySource).toBeUndefined();
+  });
 });
 
 describe('lazily defined functions', () => {

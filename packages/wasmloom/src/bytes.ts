@@ -48,7 +48,26 @@ export function viewBytes(source: unknown, context: string): Uint8Array {
   }
 }
 
-/** A copy of the bytes of a BufferSource, owned by the caller. */
-export function copyBytes(source: unknown, context: string): Uint8Array {
-  return viewBytes(source, context).slice();
+/**
+ * A copy of the bytes of a BufferSource, owned by the caller, in slices of
+ * `sliceBytes` (the last one shorter), each in its own ArrayBuffer: a
+ * consumer that drops each slice when done with it (`takeSlices`) lets the
+ * copy be freed as it goes instead of holding all of it to the end.
+ */
+export function copySlices(source: unknown, context: string, sliceBytes: number): Uint8Array[] {
+  const view = viewBytes(source, context);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < view.length; at += sliceBytes) out.push(view.slice(at, at + sliceBytes));
+  return out;
 }
+
+/** Yields `slices` in order, removing each from the array as it goes (nothing else should hold them). */
+export function* takeSlices(slices: Uint8Array[]): Generator<Uint8Array> {
+  for (let i = 0; i < slices.length; i++) {
+    const slice = slices[i];
+    slices[i] = EMPTY;
+    yield slice;
+  }
+}
+
+const EMPTY = new Uint8Array(0);

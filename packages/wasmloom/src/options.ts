@@ -10,8 +10,12 @@
  *   inline when that leaves fewer than 2. The core left over is for the
  *   calling thread (parsing, receiving sources) and for V8's background
  *   threads, which every worker isolate keeps busy optimizing the compiler
- *   and collecting garbage: on 2 cores, 2 cold threads took 5.1 s of CPU for
- *   esbuild-wasm against 3.1 s inline, and finished later (compile.bench.ts).
+ *   and collecting garbage. On 2 cores that stays inline: 2 cold threads
+ *   take 4.9–5.3 s of CPU for esbuild-wasm against 3.9–4.2 s inline; with
+ *   both cores free they finish first (1.22–1.27×; 1 thread with the calling
+ *   thread helping, the pool's `callingThread`, 1.11–1.25×), but sql.js
+ *   (0.6 MB of code) takes 1.3× as long, and so does esbuild-wasm when
+ *   another process holds a core (benchmarks/README.md).
  * - `pool`: the caller's own `CompilePool`, or (Node) a piscina instance to
  *   run on. The caller closes it; wasmloom never does.
  *
