@@ -147,6 +147,40 @@ interface Frame {
 
 const EMPTY: readonly ValType[] = Object.freeze([]);
 
+/** A control frame as it starts: nothing branched to, nothing emitted for it yet. */
+function newFrame(
+  kind: Kind,
+  params: readonly ValType[],
+  results: readonly ValType[],
+  height: number,
+  dead: boolean,
+  n: number,
+  factsIn: Map<string, Fact>,
+  alignIn: Map<string, AlignFact>,
+): Frame {
+  return {
+    kind,
+    params,
+    results,
+    height,
+    unreachable: false,
+    dead,
+    labelUsed: false,
+    head: -1,
+    n,
+    factsIn,
+    alignIn,
+    region: null,
+    caseId: 0,
+    levels: 0,
+    open: true,
+    segStart: -1,
+    segScan: 0,
+    segSize: 0,
+    segInner: 0,
+  };
+}
+
 /**
  * JS nesting (statements inside statements) at which a block starts a flat
  * region. V8's parser overflows its stack at about 2,000 nested blocks; the
@@ -760,27 +794,16 @@ export class FunctionCompiler {
   // ---- frames -------------------------------------------------------------------------------------
 
   pushFrame(kind: Kind, params: readonly ValType[], results: readonly ValType[]): Frame {
-    const f: Frame = {
+    const f = newFrame(
       kind,
       params,
       results,
-      height: this.sp,
-      unreachable: false,
-      dead: !this.live,
-      labelUsed: false,
-      head: -1,
-      n: this.ctrl.length + 1,
-      factsIn: new Map(this.facts),
-      alignIn: new Map(this.align),
-      region: null,
-      caseId: 0,
-      levels: 0,
-      open: true,
-      segStart: -1,
-      segScan: 0,
-      segSize: 0,
-      segInner: 0,
-    };
+      this.sp,
+      !this.live,
+      this.ctrl.length + 1,
+      new Map(this.facts),
+      new Map(this.align),
+    );
     for (const base of f.factsIn.keys()) this.holds(base, f);
     for (const base of f.alignIn.keys()) if (!f.factsIn.has(base)) this.holds(base, f);
     if (this.live) {
@@ -828,27 +851,7 @@ export class FunctionCompiler {
     this.localTypes = localTypes;
     for (let i = params.length; i < localTypes.length; i++) this.checkType(localTypes[i]);
 
-    const fnFrame: Frame = {
-      kind: Kind.func,
-      params: EMPTY,
-      results: this.type.results,
-      height: 0,
-      unreachable: false,
-      dead: false,
-      labelUsed: false,
-      head: -1,
-      n: 0,
-      factsIn: new Map(),
-      alignIn: new Map(),
-      region: null,
-      caseId: 0,
-      levels: 0,
-      open: true,
-      segStart: -1,
-      segScan: 0,
-      segSize: 0,
-      segInner: 0,
-    };
+    const fnFrame = newFrame(Kind.func, EMPTY, this.type.results, 0, false, 0, new Map(), new Map());
     this.ctrl.push(fnFrame);
     this.frame = fnFrame;
     // Declared i32 locals start at 0: aligned to anything.
