@@ -30,7 +30,7 @@ function fresh(): boolean {
 /** `tsc -b packages/wasmloom`, then the rollup bundle, each only when stale. */
 export function ensureBundled(): void {
   ensureBuilt();
-  buildOnce('.bundle-lock', fresh, () => {
+  buildOnce(join(wasmloomDir, 'node_modules', '.bundle-lock'), fresh, () => {
     execSync('npx rollup -c rollup.config.mjs', { cwd: wasmloomDir, stdio: 'pipe' });
   });
 }

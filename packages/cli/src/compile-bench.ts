@@ -15,6 +15,8 @@
 import v8 from 'node:v8';
 import { createEngine, type EngineOptions, nativeWebAssembly } from './engine.js';
 import { median } from './format.js';
+import type { Output } from './io.js';
+import { CompileProgressBar } from './progress.js';
 
 export type CompileConfig =
   | { kind: 'native'; eager: boolean; label: string }
@@ -120,4 +122,32 @@ export async function measureCompiles(
     });
   }
   return results;
+}
+
+/**
+ * `measureCompiles` over native and wasmloom on 0, 1 and 2 workers
+ * (`defaultCompileConfigs`), with a progress bar titled `title` on `stderr`:
+ * the table of `wasmloom bench` and of the demo.
+ */
+export async function measureCompileTable(
+  bytes: Uint8Array,
+  runs: number,
+  stderr: Output,
+  title: string,
+  showRun: boolean,
+): Promise<CompileTiming[]> {
+  const configs = defaultCompileConfigs([0, 1, 2]);
+  const progress = new CompileProgressBar(stderr, title);
+  try {
+    return await measureCompiles(bytes, configs, runs, {
+      onProgress: progress.onProgress,
+      onRun: (config, run) =>
+        progress.bar.update(
+          (configs.indexOf(config) + run / runs) / configs.length,
+          `${config.label}${showRun ? `, run ${run + 1}/${runs}` : ''}`,
+        ),
+    });
+  } finally {
+    progress.done();
+  }
 }

@@ -4,76 +4,14 @@
  * any source is newer than the last build. Test files run in parallel, so a
  * lock keeps builds one at a time.
  */
-import { execSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildOnce, buildPackage, root } from '../../pool/test/fixtures/build.js';
 
-export const root = fileURLToPath(new URL('../../../', import.meta.url));
-const packages = ['binary', 'compiler', 'runtime', 'pool', 'wasmloom'];
+export { buildOnce, root };
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return t;
-}
-
-/** True when every package's dist is at least as new as its sources. */
-function fresh(): boolean {
-  for (const pkg of packages) {
-    try {
-      const builtAt = statSync(join(root, 'packages', pkg, 'tsconfig.tsbuildinfo')).mtimeMs;
-      statSync(join(root, 'packages', pkg, 'dist', 'index.js'));
-      if (newest(join(root, 'packages', pkg, 'src')) > builtAt) return false;
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
-
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/** Runs `build` under a lock directory unless `isFresh()`; waits for another process's build. */
-export function buildOnce(lockName: string, isFresh: () => boolean, build: () => void): void {
-  if (isFresh()) return;
-  const lock = join(root, 'packages', 'wasmloom', 'node_modules', lockName);
-  const start = Date.now();
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
-      } catch {}
-      if (Date.now() - start > 240_000) throw new Error(`timed out waiting for ${lockName}`);
-      sleep(200);
-    }
-  }
-  try {
-    if (!isFresh()) build();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** `tsc -b packages/wasmloom` when a source changed (type errors still emit: the build is tested). */
+/** `tsc -b packages/wasmloom` when a source of it or of a package it builds on changed. */
 export function ensureBuilt(): void {
-  buildOnce('.build-lock', fresh, () => {
-    try {
-      execSync('npx tsc -b packages/wasmloom', { cwd: root, stdio: 'pipe' });
-    } catch (e) {
-      statSync(join(root, 'packages', 'wasmloom', 'dist', 'index.js'));
-      const out = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-      console.warn(
-        `tsc -b packages/wasmloom reported errors; testing the emitted build:\n${out.slice(0, 2000)}`,
-      );
-    }
-  });
+  buildPackage('wasmloom', ['binary', 'compiler', 'runtime', 'pool', 'wasmloom'], 'index.js');
 }
 
 /** URL of a file of the built wasmloom (for workers). */

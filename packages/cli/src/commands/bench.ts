@@ -7,11 +7,10 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
-import { type CompileTiming, defaultCompileConfigs, measureCompiles } from '../compile-bench.js';
+import { type CompileTiming, measureCompileTable } from '../compile-bench.js';
 import { formatBytes, formatMs, formatRatio, table } from '../format.js';
 import { type CommandIO, inputError, usageError } from '../io.js';
 import { checkWasmMagic, readModuleFile } from '../module-file.js';
-import { CompileProgressBar } from '../progress.js';
 import { defaultModulePath } from './inspect.js';
 import { parseRuns } from './options.js';
 
@@ -58,24 +57,13 @@ export const benchCommand: Command = {
     const file = positionals[0] ?? defaultModulePath();
     const bytes = await readModuleFile(file);
     checkWasmMagic(bytes, file);
-    const configs = defaultCompileConfigs([0, 1, 2]);
-    const progress = new CompileProgressBar(io.stderr, 'bench');
     let compile: CompileTiming[];
     try {
-      compile = await measureCompiles(bytes, configs, runs, {
-        onProgress: progress.onProgress,
-        onRun: (config, run) =>
-          progress.bar.update(
-            (configs.indexOf(config) + run / runs) / configs.length,
-            `${config.label}, run ${run + 1}/${runs}`,
-          ),
-      });
+      compile = await measureCompileTable(bytes, runs, io.stderr, 'bench', true);
     } catch (err) {
       const e = err as Error;
       if (e?.name === 'CompileError') throw inputError(`${file} does not compile: ${e.message}`);
       throw err;
-    } finally {
-      progress.done();
     }
     const report: BenchReport = {
       file,

@@ -16,13 +16,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
-import { type CompileTiming, defaultCompileConfigs, measureCompiles } from '../compile-bench.js';
+import { type CompileTiming, measureCompileTable } from '../compile-bench.js';
 import type { ChildReport, ChildResult, ChildSpec } from '../demo/child.js';
 import { findWorkload, type Workload, workloads } from '../demo/workloads.js';
 import { formatBytes, formatMs, formatRatio, table } from '../format.js';
 import { type CommandIO, EXIT_FAILURE, processIO, usageError } from '../io.js';
 import { checkWasmMagic, readModuleFile } from '../module-file.js';
-import { CompileProgressBar } from '../progress.js';
 import { parseRuns } from './options.js';
 
 const CHILD = fileURLToPath(new URL('../demo/child.js', import.meta.url));
@@ -157,21 +156,7 @@ export const demoCommand: Command = {
     const bytes = await readModuleFile(file);
     checkWasmMagic(bytes, file);
     const notes: string[] = [];
-    const configs = defaultCompileConfigs([0, 1, 2]);
-    const progress = new CompileProgressBar(io.stderr, 'compile table');
-    let compile: CompileTiming[];
-    try {
-      compile = await measureCompiles(bytes, configs, runs, {
-        onProgress: progress.onProgress,
-        onRun: (config, run) =>
-          progress.bar.update(
-            (configs.indexOf(config) + run / runs) / configs.length,
-            `${config.label}${runs > 1 ? `, run ${run + 1}/${runs}` : ''}`,
-          ),
-      });
-    } finally {
-      progress.done();
-    }
+    const compile = await measureCompileTable(bytes, runs, io.stderr, 'compile table', runs > 1);
 
     const spec = (engine: ChildSpec['engine']): ChildSpec => ({
       workload: workload.name,
