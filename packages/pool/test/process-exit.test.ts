@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from './fixtures/build.js';
+import { ensureBuilt, runModuleScript } from './fixtures/build.js';
 
 const dist = (pkg: string) => new URL(`../../${pkg}/dist/index.js`, import.meta.url).href;
 
@@ -24,22 +23,7 @@ console.log('compiled', results[0].sources.length + results[1].sources.length);
 
 describe('a process whose compiles are done', () => {
   it('exits by itself, without closing the pool', async () => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let printedAt = 0;
-    child.stdout.on('data', (d) => {
-      out += d;
-      printedAt ||= performance.now();
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    const killer = setTimeout(() => child.kill(), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(killer);
+    const { out, err, code, printedAt } = await runModuleScript(script, 20_000);
     const lingered = performance.now() - printedAt;
     expect(err).toBe('');
     expect(out.trim()).toBe('compiled 400');

@@ -5,14 +5,11 @@
  * same CompileErrors as the synchronous `new Module`, progress reports, and a
  * process whose compiles are done exiting by itself.
  */
-import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InlinePool } from '@wasmloom/pool';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../pool/test/fixtures/build.js';
+import { ensureBuilt, runModuleScript } from '../../pool/test/fixtures/build.js';
 import { moduleState } from '../src/module.js';
 import { compileStreaming, createWebAssembly } from '../src/namespace.js';
 import type { CompileProgress } from '../src/options.js';
@@ -26,6 +23,7 @@ import {
   wasmResponse,
   withInvalidBody,
 } from './pool-fixtures.js';
+import { ensureBuilt as ensureWasmloomBuilt } from './share-helpers.js';
 
 const sqlWasm = readModule(SQL_WASM);
 const bytes = sqlWasm ?? kitchen;
@@ -200,54 +198,6 @@ describe('compileStreaming(namespace, source, { signal })', () => {
 
 // ---- A process whose compiles are done exits by itself -------------------------------
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const builtPackages = ['binary', 'compiler', 'runtime', 'pool', 'wasmloom'];
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/**
- * The child runs the built wasmloom: build it when a source is newer than the
- * build, under the lock the pool tests' `ensureBuilt` takes, so that no test
- * file's workers load a half-written dist.
- */
-function ensureWasmloomBuilt(): void {
-  const stale = () =>
-    builtPackages.some((pkg) => {
-      try {
-        const builtAt = statSync(join(root, 'packages', pkg, 'tsconfig.tsbuildinfo')).mtimeMs;
-        return newest(join(root, 'packages', pkg, 'src')) > builtAt;
-      } catch {
-        return true;
-      }
-    });
-  if (!stale()) return;
-  const lock = join(root, 'packages', 'pool', 'node_modules', '.build-lock');
-  const start = Date.now();
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() - start > 180_000) throw new Error('timed out waiting for another build');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  try {
-    if (stale()) execSync('npx tsc -b packages/wasmloom', { cwd: root, stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere still emit: the child runs what was built.
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 describe.skipIf(sqlWasm === undefined)('a process whose compiles are done', () => {
   it('exits by itself, threads and all', async () => {
     ensureWasmloomBuilt();
@@ -259,22 +209,7 @@ describe.skipIf(sqlWasm === undefined)('a process whose compiles are done', () =
       const module = await ns.compile(readFileSync(${JSON.stringify(SQL_WASM)}));
       console.log('exports', ns.Module.exports(module).length);
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let printedAt = 0;
-    child.stdout.on('data', (d) => {
-      out += d;
-      printedAt ||= performance.now();
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    const killer = setTimeout(() => child.kill(), 30_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(killer);
+    const { out, err, code, printedAt } = await runModuleScript(script, 30_000);
     expect(err).toBe('');
     expect(out).toMatch(/^exports \d+/);
     expect(code).toBe(0);
