@@ -10,11 +10,13 @@
  * state that function bodies need is frozen into a `ModuleEnv`. Function
  * bodies are not decoded here: validating them is `compileFunction`'s job.
  */
+import { i32ConstExpr, makeDataSegments } from './data-segments.js';
 import { invalid, malformed, type WasmError } from './errors.js';
 import { Op } from './opcodes.js';
 import { Reader } from './reader.js';
 import {
   type Decoded,
+  type DecodedData,
   decodeDataCountSection,
   decodeDataSection,
   decodeElementSection,
@@ -36,6 +38,7 @@ import type { Payload } from './streaming-parser.js';
 import {
   CONCRETE,
   type ConstExpr,
+  DataKind,
   externalKindNames,
   F32,
   F64,
@@ -147,7 +150,7 @@ export class ModuleBuilder {
       start: null,
       elements: [],
       dataCount: null,
-      data: [],
+      data: makeDataSegments([]),
       customSections: [],
       names: null,
     };
@@ -409,20 +412,29 @@ export class ModuleBuilder {
     }
   }
 
-  private addData(d: Decoded<WasmModule['data'][number]>, at: number): void {
+  private addData(d: DecodedData, at: number): void {
     this.dataSeen = true;
+    const { kinds, offsets, placements } = d.segments;
     const count = this.module.dataCount;
-    if (count !== null && count !== d.items.length) {
+    if (count !== null && count !== kinds.length) {
       throw malformed('data count and data section have inconsistent lengths', at);
     }
-    for (let i = 0; i < d.items.length; i++) {
-      const s = d.items[i];
-      if (s.mode === 'active') {
-        if (s.memory >= this.memories.length) throw invalid(`unknown memory ${s.memory}`, d.offsets[i]);
-        this.checkConstExpr(s.offset!, this.memories[s.memory].index64 ? I64 : I32, this.visibleGlobals());
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[i];
+      if (kind === DataKind.passive) continue;
+      const placement = kind === DataKind.activeExpr ? placements[offsets[i]] : null;
+      const memory = placement === null ? 0 : placement.memory;
+      if (memory >= this.memories.length) throw invalid(`unknown memory ${memory}`, d.offsets[i]);
+      const index64 = this.memories[memory].index64;
+      if (placement !== null) {
+        this.checkConstExpr(placement.offset, index64 ? I64 : I32, this.visibleGlobals());
+      } else if (index64) {
+        // A lone i32.const for a 64-bit memory: a type mismatch, reported as
+        // for any expression (the decoder kept this form only after one byte of flags).
+        this.checkConstExpr(i32ConstExpr(offsets[i], d.offsets[i] + 1), I64, this.visibleGlobals());
       }
-      this.module.data.push(s);
     }
+    this.module.data = d.segments;
   }
 
   private end(offset: number): void {

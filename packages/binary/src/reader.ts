@@ -234,13 +234,18 @@ export class Reader {
 
   /** A window of `n` bytes (a subarray of the caller's buffer, not a copy). */
   bytesView(n: number): Uint8Array {
+    const start = this.pos;
+    this.skip(n);
+    return this.bytes.subarray(start, start + n);
+  }
+
+  /** Moves past `n` bytes (as `bytesView` does, without making a view). */
+  skip(n: number): void {
     if (n > this.end - this.pos) {
       this.pos = this.end;
       throw this.eof();
     }
-    const view = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
-    return view;
   }
 
   /** A UTF-8 name (length-prefixed); invalid UTF-8 is malformed. */

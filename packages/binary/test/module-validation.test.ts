@@ -297,7 +297,16 @@ describe('segments', () => {
       'type mismatch: expected i32, got [i64]',
     );
     const m64 = wasm(mem([4, 1]), section(11, vec([[0, 0x42, 0, 0x0b, 0]])));
-    expect(parseModule(m64, { features: { memory64: true } }).module.data[0].offset?.type).toBe(I64);
+    expect(parseModule(m64, { features: { memory64: true } }).module.data.placements[0].offset.type).toBe(
+      I64,
+    );
+    // A lone i32.const for a 64-bit memory, kept compact by the decoder and
+    // with padded flags as an expression: the same error, at the expression.
+    for (const flags of [[0], [0x80, 0]]) {
+      const m = wasm(mem([4, 1]), section(11, vec([[...flags, ...i32const(0), 0]])));
+      const e = rejects(m, 'invalid', 'type mismatch: expected i64, got [i32]', { memory64: true });
+      expect(e.offset).toBe(m.length - 4);
+    }
   });
 });
 

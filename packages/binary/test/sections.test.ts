@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONCRETE,
+  DataKind,
+  type DataSegments,
+  dataSegmentAt,
+  dataSegmentBytes,
+  dataSegmentCount,
   decodeNameSection,
   EXNREF,
   EXTERNREF,
@@ -10,6 +15,7 @@ import {
   I16,
   I32,
   I64,
+  makeDataSegments,
   Op,
   parseModule,
   Reader,
@@ -409,21 +415,155 @@ describe('data count and data segments', () => {
     const { module, env } = parseModule(m, { features: { multiMemory: true } });
     expect(env.dataCount).toBe(3);
     expect(module.dataCount).toBe(3);
-    expect(
-      module.data.map((d) => [d.mode, d.memory, d.offset?.instrs[0].imm ?? null, Array.from(d.bytes)]),
-    ).toEqual([
-      ['active', 0, 16, [1, 2]],
-      ['passive', 0, null, [3]],
-      ['active', 1, 8, [4, 5, 6]],
-    ]);
+    const data = Array.from({ length: dataSegmentCount(module.data) }, (_, i) =>
+      dataSegmentAt(module.data, i),
+    );
+    expect(data.map((d) => [d.mode, d.memory, d.offset?.instrs[0].imm ?? null, Array.from(d.bytes)])).toEqual(
+      [
+        ['active', 0, 16, [1, 2]],
+        ['passive', 0, null, [3]],
+        ['active', 1, 8, [4, 5, 6]],
+      ],
+    );
     // Copies: changing the input does not change the module.
     m.fill(0);
-    expect(Array.from(module.data[2].bytes)).toEqual([4, 5, 6]);
+    expect(Array.from(dataSegmentBytes(module.data, 2))).toEqual([4, 5, 6]);
   });
 
   it('rejects flags above 2', () => {
     const m = wasm(section(11, vec([[3]])));
     expect(errorOf(() => parseModule(m)).message).toBe('malformed data segment kind');
+  });
+
+  it('keeps the usual `i32.const n` on memory 0 as n, every other form as an expression', () => {
+    const globalImport = [...str('m'), ...str('g'), 3, I32, 0];
+    const m = wasm(
+      section(2, vec([globalImport])),
+      section(5, vec([[0, 1]])),
+      section(
+        11,
+        vec([
+          [0, ...i32const(-1), ...vec([[1]])],
+          [0, ...i32const(0x7fffffff), ...vec([])],
+          // An i32.const with a padded immediate is still the usual form.
+          [0, 0x41, 0x85, 0x80, 0x00, 0x0b, ...vec([[2], [3]])],
+          [1, ...vec([[4]])],
+          // Padded flags, the explicit memory index, global.get: expressions.
+          [0x80, 0x00, ...i32const(7), ...vec([[5]])],
+          [2, 0, ...i32const(8), ...vec([[6]])],
+          [0, 0x23, 0, 0x0b, ...vec([[7]])],
+        ]),
+      ),
+    );
+    const { data } = parseModule(m).module;
+    expect(Array.from(data.kinds)).toEqual([
+      DataKind.active,
+      DataKind.active,
+      DataKind.active,
+      DataKind.passive,
+      DataKind.activeExpr,
+      DataKind.activeExpr,
+      DataKind.activeExpr,
+    ]);
+    expect(Array.from(data.offsets)).toEqual([-1, 0x7fffffff, 5, 0, 0, 1, 2]);
+    expect(data.placements.map((p) => [p.memory, p.offset.instrs])).toEqual([
+      [0, [{ op: Op.i32_const, imm: 7 }]],
+      [0, [{ op: Op.i32_const, imm: 8 }]],
+      [0, [{ op: Op.global_get, imm: 0 }]],
+    ]);
+    // The bytes one after the other, without the segments' headers.
+    expect(Array.from(data.bytes)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from(data.ends)).toEqual([1, 1, 3, 4, 5, 6, 7]);
+    expect(dataSegmentBytes(data, 1).length).toBe(0);
+    expect(Array.from(dataSegmentBytes(data, 2))).toEqual([2, 3]);
+    const at = (i: number) => dataSegmentAt(data, i);
+    expect([at(0).mode, at(0).memory, at(0).offset?.instrs, at(0).offset?.type]).toEqual([
+      'active',
+      0,
+      [{ op: Op.i32_const, imm: -1 }],
+      I32,
+    ]);
+    expect([at(3).mode, at(3).offset]).toEqual(['passive', null]);
+    expect(at(6).offset).toBe(data.placements[2].offset);
+  });
+
+  it('decodes the most segments allowed (100,000), sizes across the copy loop limit, as copies', () => {
+    const n = 100_000;
+    const sizeOf = (i: number) => [0, 1, 63, 64, 65, 130][i % 6];
+    const segs: number[][] = [];
+    const expected: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const bytes = Array.from({ length: sizeOf(i) }, (_, k) => (i + k) & 0xff);
+      expected.push(...bytes);
+      segs.push(
+        i % 3 === 2 ? [1, ...vec(bytes.map((b) => [b]))] : [0, ...i32const(i), ...vec(bytes.map((b) => [b]))],
+      );
+    }
+    const m = wasm(section(5, vec([[0, 1]])), section(11, vec(segs)));
+    const { data } = parseModule(m).module;
+    expect(dataSegmentCount(data)).toBe(n);
+    expect(data.placements).toEqual([]);
+    expect(data.bytes).toEqual(new Uint8Array(expected));
+    for (const i of [0, 1, 2, 5, 6, 99_998, 99_999]) {
+      expect(Array.from(dataSegmentBytes(data, i))).toEqual(
+        Array.from({ length: sizeOf(i) }, (_, k) => (i + k) & 0xff),
+      );
+      expect(data.kinds[i]).toBe(i % 3 === 2 ? DataKind.passive : DataKind.active);
+      expect(data.offsets[i]).toBe(i % 3 === 2 ? 0 : i);
+    }
+    m.fill(0);
+    expect(data.bytes).toEqual(new Uint8Array(expected));
+    const tooMany = wasm(section(11, [...u32(n + 1)]));
+    expect(errorOf(() => parseModule(tooMany)).message).toBe(
+      `data segments count of ${n + 1} exceeds internal limit of ${n}`,
+    );
+  });
+
+  it('makeDataSegments gives what the decoder gives, and dataSegmentAt gives the segments back', () => {
+    const m = wasm(
+      section(5, vec([[0, 1]])),
+      section(
+        11,
+        vec([
+          [0, ...i32const(16), ...vec([[1], [2]])],
+          [1, ...vec([[3]])],
+          [2, 0, ...i32const(8), ...vec([[4], [5], [6]])],
+          [0, ...i32const(-5), ...vec([])],
+        ]),
+      ),
+    );
+    const { data } = parseModule(m).module;
+    const listOf = (d: DataSegments) =>
+      Array.from({ length: dataSegmentCount(d) }, (_, i) => {
+        const s = dataSegmentAt(d, i);
+        return [s.mode, s.memory, s.offset?.instrs ?? null, Array.from(s.bytes)];
+      });
+    const made = makeDataSegments(Array.from({ length: 4 }, (_, i) => dataSegmentAt(data, i)));
+    expect(listOf(made)).toEqual(listOf(data));
+    expect(listOf(made)).toEqual([
+      ['active', 0, [{ op: Op.i32_const, imm: 16 }], [1, 2]],
+      ['passive', 0, null, [3]],
+      ['active', 0, [{ op: Op.i32_const, imm: 8 }], [4, 5, 6]],
+      ['active', 0, [{ op: Op.i32_const, imm: -5 }], []],
+    ]);
+    // Typed arrays alike; the explicit memory index 0 made compact too.
+    expect(made.bytes).toEqual(data.bytes);
+    expect(made.ends).toEqual(data.ends);
+    expect(Array.from(made.kinds)).toEqual([
+      DataKind.active,
+      DataKind.passive,
+      DataKind.active,
+      DataKind.active,
+    ]);
+    expect(made.placements).toEqual([]);
+    expect(makeDataSegments([])).toEqual({
+      bytes: new Uint8Array(0),
+      ends: new Uint32Array(0),
+      kinds: new Uint8Array(0),
+      offsets: new Int32Array(0),
+      placements: [],
+    });
+    expect(structuredClone(data)).toEqual(data);
   });
 });
 

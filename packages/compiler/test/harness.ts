@@ -9,6 +9,8 @@
  */
 import {
   type ConstExpr,
+  dataSegmentAt,
+  dataSegmentCount,
   EXTERNREF,
   type FuncType,
   I64,
@@ -199,12 +201,15 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}, lim
   });
   // Cells of defined globals exist before the factory binds them; values come after.
   for (let i = 0; i < module.globals.length; i++) globalCells.push({ v: 0 });
+  const dataSegments = Array.from({ length: dataSegmentCount(module.data) }, (_, i) =>
+    dataSegmentAt(module.data, i),
+  );
   const ctx = {
     imports: importedFns,
     mem,
     tables,
     globals: globalCells,
-    data: module.data.map((d) => d.bytes),
+    data: dataSegments.map((d) => d.bytes),
     elem: [] as unknown[][],
   };
   let factoryResult: { funcs: ((...a: unknown[]) => unknown)[]; refs: unknown[]; globals: () => void };
@@ -277,7 +282,7 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}, lim
       });
     }
   });
-  module.data.forEach((seg, i) => {
+  dataSegments.forEach((seg, i) => {
     if (seg.mode === 'active') {
       const off = (evalConst(seg.offset!)[0] as number) >>> 0;
       if (off + seg.bytes.length > mem!.buffer.byteLength) throw new Error('data out of bounds');

@@ -21,6 +21,8 @@
  */
 import {
   type ConstExpr,
+  DataKind,
+  dataSegmentBytes,
   type ElementSegment,
   type FuncType,
   I32,
@@ -262,6 +264,15 @@ function address(v: unknown): number {
   return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
 }
 
+/** Copies `src[start, end)` to `dst` at `at`: small runs by a loop, which beats making a view for `set`. */
+function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  if (end - start <= 64) {
+    for (let s = start; s < end; s++) dst[at++] = src[s];
+  } else {
+    dst.set(src.subarray(start, end), at);
+  }
+}
+
 function elementValues(seg: ElementSegment, consts: ConstContext): unknown[] {
   if (seg.funcIndices !== null) return seg.funcIndices.map((i) => consts.refs[i]);
   return (seg.exprs ?? []).map((e: ConstExpr) => evalConst(e, consts));
@@ -303,7 +314,15 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
 
   const sigs = env.types.map((t) => (t.kind === 'func' ? canonicalSig(t as FuncType) : -1));
   const elem: unknown[][] = [];
-  const data = module.data.map((d) => d.bytes);
+  const segments = module.data;
+  const numData = segments.kinds.length;
+  // DATA[d]: a view for each passive segment; active ones are dropped once
+  // copied below, so they start dropped (no view to make) and get a view only
+  // if instantiation fails before their turn (see the catch below).
+  const data: Uint8Array[] = [];
+  for (let d = 0; d < numData; d++) {
+    data.push(segments.kinds[d] === DataKind.passive ? dataSegmentBytes(segments, d) : EMPTY_BYTES);
+  }
   const built = factory(helperBindings, {
     funcs: resolved.funcs,
     sources: code.sources,
@@ -338,26 +357,55 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
 
   // Element segments, then data segments, each bounds-checked in turn (2.0):
   // a segment that does not fit fails instantiation; earlier writes stay.
-  for (const seg of module.elements) elem.push(elementValues(seg, consts));
-  module.elements.forEach((seg, e) => {
-    if (seg.mode === 'active') {
-      const table = tables[seg.table].elements;
-      const values = elem[e];
-      const offset = address(evalConst(seg.offset!, consts));
-      if (offset + values.length > table.length) throw new RuntimeError('table index is out of bounds');
-      for (let k = 0; k < values.length; k++) table[offset + k] = values[k];
+  let nextData = 0;
+  try {
+    for (const seg of module.elements) elem.push(elementValues(seg, consts));
+    module.elements.forEach((seg, e) => {
+      if (seg.mode === 'active') {
+        const table = tables[seg.table].elements;
+        const values = elem[e];
+        const offset = address(evalConst(seg.offset!, consts));
+        if (offset + values.length > table.length) throw new RuntimeError('table index is out of bounds');
+        for (let k = 0; k < values.length; k++) table[offset + k] = values[k];
+      }
+      if (seg.mode !== 'passive') elem[e] = EMPTY_REFS;
+    });
+    const { bytes, ends, kinds, offsets, placements } = segments;
+    // No code runs while the segments are copied, so no memory grows: one view each.
+    const views: Uint8Array[] = [];
+    for (let start = 0; nextData < numData; nextData++) {
+      const d = nextData;
+      const end = ends[d];
+      const kind = kinds[d];
+      if (kind !== DataKind.passive) {
+        let memory = 0;
+        let offset: number;
+        if (kind === DataKind.active) {
+          offset = offsets[d] >>> 0;
+        } else {
+          const placement = placements[offsets[d]];
+          memory = placement.memory;
+          offset = address(evalConst(placement.offset, consts));
+        }
+        let view = views[memory];
+        if (view === undefined) {
+          view = new Uint8Array(memories[memory].buffer);
+          views[memory] = view;
+        }
+        if (offset + (end - start) > view.length) throw new RuntimeError('data segment is out of bounds');
+        copyBytes(bytes, start, end, view, offset);
+      }
+      start = end;
     }
-    if (seg.mode !== 'passive') elem[e] = EMPTY_REFS;
-  });
-  module.data.forEach((seg, d) => {
-    if (seg.mode !== 'active') return;
-    const mem = memories[seg.memory];
-    const offset = address(evalConst(seg.offset!, consts));
-    if (offset + seg.bytes.length > mem.buffer.byteLength)
-      throw new RuntimeError('data segment is out of bounds');
-    new Uint8Array(mem.buffer).set(seg.bytes, offset);
-    data[d] = EMPTY_BYTES;
-  });
+  } catch (e) {
+    // Functions this instance put into imported tables outlive it: for them,
+    // the active segments not reached yet (the failing one included) were
+    // never dropped.
+    for (let d = nextData; d < numData; d++) {
+      if (segments.kinds[d] !== DataKind.passive) data[d] = dataSegmentBytes(segments, d);
+    }
+    throw e;
+  }
 
   if (module.start !== null) (funcs[module.start].fn as () => void)();
 

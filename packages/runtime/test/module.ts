@@ -12,6 +12,7 @@ import {
   type GlobalDef,
   type Import,
   type MemoryType,
+  makeDataSegments,
   Op,
   type TableDef,
   type TypeDef,
@@ -115,7 +116,7 @@ export function build(spec: Spec): CompiledCode {
     start: spec.start ?? null,
     elements: spec.elements ?? [],
     dataCount: null,
-    data: spec.data ?? [],
+    data: makeDataSegments(spec.data ?? []),
     customSections: [],
     names: null,
   };

@@ -4,8 +4,8 @@
  * everything else. Both the structured-clone form of a Module (share.ts) and
  * the cache format (serialize.ts) are made of these two parts, so one
  * structured clone copies one big string and one byte array instead of a
- * graph of a few hundred thousand objects (esbuild-wasm: 98,450 data
- * segments), and a cache blob is the same two parts framed and checksummed.
+ * graph of thousands of objects, and a cache blob is the same two parts
+ * framed and checksummed.
  *
  * `text` starts with the module's factory source (runtime `buildFactorySource`:
  * prelude, every function's source, epilogue, or stubs instead of the sources
@@ -37,14 +37,18 @@
  * twice are stored twice, equal but no longer the same object (nothing reads
  * a CompiledCode by identity), and a cycle through them is a TypeError, as
  * is nesting deeper than 256. Tracking every object costs more than the
- * rest of the encoding (esbuild-wasm: 500,000 objects). Anything else
+ * rest of the encoding (measured on esbuild-wasm when its data segments were
+ * still 500,000 objects). Anything else
  * (functions, symbols, class instances, Maps) is a TypeError: a
  * CompiledCode is plain data.
  */
 import { buildFactorySource, type CompiledCode } from '@wasmloom/runtime';
 
-/** Version of the layout above and of the cache frame (serialize.ts); bump on any change. */
-export const PACK_FORMAT = 1;
+/**
+ * Version of the layout above, of the cache frame (serialize.ts) and of the
+ * CompiledCode's shape inside (2: compact data segments); bump on any change.
+ */
+export const PACK_FORMAT = 2;
 
 /** A packed CompiledCode. */
 export interface Packed {

@@ -9,7 +9,7 @@
  *
  *     offset  size
  *     0       8     magic 89 57 4C 4D 0D 0A 1A 0A  ("\x89WLM\r\n\x1a\n")
- *     8       4     format (u32) = PACK_FORMAT (1)
+ *     8       4     format (u32) = PACK_FORMAT (2)
  *     12      4     bin length B (u32)
  *     16      4     text length T in UTF-8 bytes (u32)
  *     20      1     version length V

@@ -5,7 +5,7 @@
  * one own enumerable property, `"wasmloom.module"`, an accessor whose value
  * is a Map:
  *
- *     Map { 'format' => 1, 'version' => '0.1.0', 'text' => string, 'bin' => Uint8Array }
+ *     Map { 'format' => 2, 'version' => '0.1.0', 'text' => string, 'bin' => Uint8Array }
  *
  * `format` is `PACK_FORMAT`, `version` the wasmloom version that compiled the
  * code, `text` and `bin` the packed CompiledCode (pack.ts: the factory source

@@ -59,6 +59,8 @@ export interface ModuleParts {
   exports?: number[][];
   start?: number;
   elems?: number[][];
+  /** The data count section (needed by memory.init and data.drop). */
+  dataCount?: number;
   /** Function bodies (see `body`), one per entry of `funcs`. */
   codes?: number[][];
   datas?: number[][];
@@ -79,6 +81,7 @@ export function build(p: ModuleParts): Uint8Array {
   if (p.exports) s.push(section(7, vec(p.exports)));
   if (p.start !== undefined) s.push(section(8, uleb(p.start)));
   if (p.elems) s.push(section(9, vec(p.elems)));
+  if (p.dataCount !== undefined) s.push(section(12, uleb(p.dataCount)));
   if (p.codes) s.push(section(10, vec(p.codes)));
   if (p.datas) s.push(section(11, vec(p.datas)));
   for (const [name, bytes] of p.trailing ?? []) s.push(section(0, [...str(name), ...bytes]));

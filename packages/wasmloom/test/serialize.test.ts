@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deserializeModule, moduleStats, serializeModule, VERSION, WebAssembly as W } from 'wasmloom';
 import { crc32 } from '../src/crc32.js';
-import { pack, unpack } from '../src/pack.js';
+import { PACK_FORMAT, pack, unpack } from '../src/pack.js';
 import {
   body,
   build,
@@ -261,9 +261,14 @@ describe('serializeModule and deserializeModule', () => {
     expect(() => deserializeModule(withVersion(blob, '9.9.9'))).toThrow(
       /written by wasmloom 9\.9\.9; this is wasmloom/,
     );
-    const format = blob.slice();
-    format[8] = 2;
-    expect(() => deserializeModule(format)).toThrow(/cache format 2, this wasmloom .* reads format 1/);
+    // A cache of the format before (its data segments were objects), and one of a later format.
+    for (const other of [PACK_FORMAT - 1, PACK_FORMAT + 1]) {
+      const format = blob.slice();
+      format[8] = other;
+      expect(() => deserializeModule(format)).toThrow(
+        new RegExp(`cache format ${other}, this wasmloom .* reads format ${PACK_FORMAT}`),
+      );
+    }
     expect(() => deserializeModule(kitchen)).toThrow(/not a wasmloom module cache \(bad magic\)/);
     expect(() => deserializeModule(new Uint8Array(0))).toThrow(/truncated/);
   });

@@ -61,6 +61,23 @@ const ops = {
       db.close();
     }
   },
+  /**
+   * Instantiates with `imports` (plain values: numbers for globals), calls
+   * exports in turn (`calls`: [name, ...args]) and answers with each call's
+   * outcome ('ok' or the error's name) and the bytes of the exported memory "mem".
+   */
+  run({ module, imports, calls }) {
+    const { exports } = new W.Instance(module, imports);
+    const outcomes = calls.map(([name, ...args]) => {
+      try {
+        exports[name](...args);
+        return 'ok';
+      } catch (e) {
+        return e.name;
+      }
+    });
+    return { outcomes, memory: new Uint8Array(exports.mem.buffer.slice(0)) };
+  },
   /** Sends a module back: received, re-posted as it is (a clone of a clone). */
   echo: ({ module }) => module,
 };
