@@ -8,3 +8,4 @@ export * from './reader.js';
 export * from './sections.js';
 export * from './streaming-parser.js';
 export * from './types.js';
+export * from './wasm-writer.js';
