@@ -12,7 +12,15 @@
  *   read), so `local.get; i32.const; i32.add; local.set` becomes one statement.
  *   Everything else is a statement assigning its slot. Pending operands are
  *   stored to their slots at every control-flow boundary, and those that read a
- *   local are stored before that local is assigned.
+ *   local are stored before that local is assigned. A `local.set` of a value a
+ *   statement just stored makes that statement store into the local
+ *   (`retarget`), and an i64 used only for its low half drops the statement
+ *   part that made its high half (`loOnly`).
+ * - Text is kept short (sources are most of what a compiled module holds, and
+ *   V8 parses them at instantiation): the memory bindings' local copies have
+ *   one-letter names (`viewLocal`), the DataView accessors one-letter aliases
+ *   (runtime helpers.ts, `MemoryView`), and expressions written as statements,
+ *   arguments or conditions lose their outer parentheses (`bare`).
  * - Blocks are labelled blocks, loops `for(;;)` with `continue`, if/else is
  *   if/else, br_table a switch; labels are emitted only when branched to.
  * - Deep nesting is flattened: a block opened where the JS nesting is already
@@ -39,7 +47,7 @@
  *   read into locals on entry (a call argument from the factory scope costs a
  *   load into a register at each call), and an i64.mul stores its low half
  *   inside the high half's expression instead of copying slots (`numeric.ts`).
- * - A comparison used as a number is `(a<b)|0`, or the bare boolean as an
+ * - A comparison used as a number is `(a<b|0)`, or the bare boolean as an
  *   operand of + - and bitwise operators (`val`, `num`): never a branch.
  * - f32 NaN payloads cost a check only where they can be seen: a load used
  *   only by arithmetic is a plain DataView read (`quietF32Loads`), a store of
@@ -95,6 +103,11 @@ export const REFSLOT = 8;
  * which turns a quiet NaN's double into the same f32 bits `storeF32` makes.
  */
 export const QUIET = 16;
+
+/** Shapes of a statement storing into slot h only (`FunctionCompiler.stored`): `s{h}=lo;`, `s{h}=lo;t{h}=hi;`, `t{h}=hi;s{h}=lo;`. */
+const STORED_S = 0;
+const STORED_S_T = 1;
+const STORED_T_S = 2;
 
 /** `loc` of an entry reading no local / several locals. */
 export const NO_LOCAL = -1;
@@ -202,10 +215,64 @@ export const SPLIT_CHARS = 30_000;
 /** Characters from which a run of code at one nesting level becomes a function of its own. */
 export const SEGMENT_CHARS = 8_000;
 
-/** A variable of a function's source: a local, slot, the scratches, a `$` copy (abi.ts). */
-const VARIABLE = /(?<![\w$.])(?:[lkst]\d+|x|j|\$[A-Za-z_]\w*)(?![\w$])/g;
+/** A variable of a function's source: a local, slot, the scratches, a memory binding's or `$` copy (abi.ts). */
+const VARIABLE = /(?<![\w$.])(?:[lkstDNBIF]\d+|x|j|\$[A-Za-z_]\w*)(?![\w$])/g;
 /** An assignment to one (group 1); comparisons (`<=`, `>=`, `==`) are not. */
-const ASSIGNED = /(?<![\w$.])([lkst]\d+|x|j|\$[A-Za-z_]\w*)(?:=(?!=)|[-+*/%&|^]=|<<=|>>>?=)/g;
+const ASSIGNED = /(?<![\w$.])([lkstDNBIF]\d+|x|j|\$[A-Za-z_]\w*)(?:=(?!=)|[-+*/%&|^]=|<<=|>>>?=)/g;
+
+/**
+ * The function-local copy of memory binding `name` (abi.ts): `N{m}` for the
+ * byte length `LEN{m}`, `D{m}` for the DataView `DV{m}`, `B{m}` for the bytes
+ * `U8{m}`, `I{m}` and `F{m}` for `I32_{m}` and `F64_{m}`. One or two letters
+ * fewer at each of the millions of accesses a large module has (esbuild-wasm:
+ * 1.2 M DataView calls, 0.6 M bounds checks), and no factory binding or
+ * helper has such a name (runtime instance.ts checks the helpers).
+ */
+export function viewLocal(name: string): string {
+  let local = VIEW_LOCALS.get(name);
+  if (local === undefined) {
+    const m = /^(LEN|DV|U8|I32_|F64_)(\d+)$/.exec(name);
+    if (m === null) throw new Error(`not a memory binding: ${name}`);
+    local = `${VIEW_LETTER[m[1]]}${m[2]}`;
+    VIEW_LOCALS.set(name, local);
+  }
+  return local;
+}
+
+const VIEW_LETTER: Record<string, string> = { LEN: 'N', DV: 'D', U8: 'B', I32_: 'I', F64_: 'F' };
+const VIEW_LOCALS = new Map<string, string>();
+
+/** A memory binding's name (abi.ts) and its local copy's (`viewLocal`). */
+interface View {
+  name: string;
+  local: string;
+}
+
+/** Memory m's bindings, made once: every access names some. */
+interface MemNames {
+  len: View;
+  dv: View;
+  u8: View;
+  i32: View;
+  f64: View;
+}
+const MEM_NAMES: MemNames[] = [];
+
+function memNames(m: number): MemNames {
+  let names = MEM_NAMES[m];
+  if (names === undefined) {
+    const view = (name: string): View => ({ name, local: viewLocal(name) });
+    names = {
+      len: view(`LEN${m}`),
+      dv: view(`DV${m}`),
+      u8: view(`U8${m}`),
+      i32: view(`I32_${m}`),
+      f64: view(`F64_${m}`),
+    };
+    MEM_NAMES[m] = names;
+  }
+  return names;
+}
 
 /**
  * A passed bounds check: `end` = offset + size checked on a base. `origin` is
@@ -428,6 +495,17 @@ export class FunctionCompiler {
    * DataView read instead (`quietF32Loads`).
    */
   rawF32 = new Map<number, { at: number; text: string }>();
+  /**
+   * The last statement that stored a value into a slot only (`stored`): its
+   * index in `out` (-1: none), the slot's height, its shape, right-hand sides
+   * and text. For `retarget` and `loOnly`.
+   */
+  stAt = -1;
+  stH = 0;
+  stShape = STORED_S;
+  stLo = '';
+  stHi = '';
+  stText = '';
 
   constructor(env: ModuleEnv, index: number, body: FunctionBody, limits: SplitLimits = DEFAULT_LIMITS) {
     this.limits = limits;
@@ -583,14 +661,103 @@ export class FunctionCompiler {
 
   /** Emit `s{h}=expr;` for a non-i64 result. */
   assign(h: number, expr: string): void {
-    this.out.push(`s${h}=${expr};`);
+    // (No expression given here is one parenthesized whole: see `bare`.)
+    this.stored(h, STORED_S, expr, '');
     this.setMat(h, false);
   }
 
   /** Emit a helper call returning an i64 (lo returned, hi in HI[0]). */
   assign64(h: number, call: string): void {
-    this.out.push(`s${h}=${call};t${h}=HI[0];`);
+    this.stored(h, STORED_S_T, call, 'HI[0]');
     this.setMat(h, true);
+  }
+
+  /**
+   * Pushes the statement storing `lo` (and `hi`) into slot h only, in this
+   * shape; the caller sets the entry at h right after it (`setMat`).
+   */
+  stored(h: number, shape: number, lo: string, hi: string): void {
+    const text =
+      shape === STORED_S
+        ? `s${h}=${lo};`
+        : shape === STORED_S_T
+          ? `s${h}=${lo};t${h}=${hi};`
+          : `t${h}=${hi};s${h}=${lo};`;
+    this.stAt = this.out.length;
+    this.stH = h;
+    this.stShape = shape;
+    this.stLo = lo;
+    this.stHi = hi;
+    this.stText = text;
+    this.out.push(text);
+  }
+
+  /**
+   * The index in `out` of the last statement if it stored into slot h
+   * (`stored`), is still as it was written, and nothing but a call's view
+   * reload came after it; else -1. The slot then holds that statement's value,
+   * and an entry at h living in the slot is that value.
+   */
+  lastStored(h: number): number {
+    const at = this.stAt;
+    if (at < 0 || this.stH !== h) return -1;
+    const out = this.out;
+    const n = out.length;
+    if (
+      at !== n - 1 &&
+      !(at === n - 2 && out[n - 1] === '' && this.reloads[this.reloads.length - 1] === n - 1)
+    )
+      return -1;
+    return out[at] === this.stText ? at : -1;
+  }
+
+  /**
+   * The i64 entry at h is used for its low half only (i32.wrap_i64, a narrow
+   * store, a sign extension, a shift count). If the statement just emitted
+   * stored it (an i64.load, an i64 call result), the part storing its high
+   * half goes: nothing has read slot `t{h}` since, and nothing will (only
+   * this entry reads it). Go code loads pointers as i64 and wraps them right
+   * away.
+   */
+  loOnly(h: number): void {
+    if (!(this.ef[h] & MAT) || this.stShape === STORED_S) return;
+    const at = this.lastStored(h);
+    if (at < 0) return;
+    const text = `s${h}=${this.stLo};`;
+    this.out[at] = text;
+    this.stShape = STORED_S;
+    this.stHi = '';
+    this.stText = text;
+  }
+
+  /**
+   * `local.set` (or `tee`) of the value that the statement just emitted
+   * stored into slot h: that statement stores into the local instead,
+   * `s0=EXPR;l2=s0;` becoming `l2=EXPR;` (`kk` the high half's local, '' for
+   * a non-i64). The local is assigned where it would have been, and nothing
+   * reads the slot afterwards (the entry at h is popped or becomes the local).
+   * Returns whether it did; the caller emits the copy otherwise.
+   */
+  retarget(h: number, lk: string, kk: string): boolean {
+    const at = this.lastStored(h);
+    if (at < 0) return false;
+    const lo = this.stLo;
+    const hi = this.stHi;
+    switch (this.stShape) {
+      case STORED_S:
+        if (kk !== '') return false;
+        this.out[at] = `${lk}=${lo};`;
+        break;
+      case STORED_S_T:
+        if (kk === '') return false;
+        this.out[at] = `${lk}=${lo};${kk}=${hi};`;
+        break;
+      default:
+        if (kk === '') return false;
+        this.out[at] = `${kk}=${hi};${lk}=${lo};`;
+    }
+    this.stAt = -1;
+    return true;
   }
 
   /**
@@ -602,7 +769,14 @@ export class FunctionCompiler {
    */
   val(h: number): string {
     const f = this.ef[h];
-    if (f & BOOL) return `(${this.ex[h]}|0)`;
+    if (f & BOOL) {
+      // `(a<b|0)` for `((a<b)|0)`: comparisons, equality and `!` bind tighter
+      // than `|`; `&&` and `||` do not.
+      const e = this.ex[h];
+      const b = bare(e);
+      if (b !== e && !b.includes('&&') && !b.includes('||')) return `(${b}|0)`;
+      return `(${e}|0)`;
+    }
     return this.ex[h];
   }
 
@@ -639,15 +813,15 @@ export class FunctionCompiler {
       const hi = this.eh[h];
       const sl = `s${h}`;
       const th = `t${h}`;
-      if (lo === sl) this.out.push(`${th}=${hi};`);
-      else if (hi === th) this.out.push(`${sl}=${lo};`);
+      if (lo === sl) this.out.push(`${th}=${bare(hi)};`);
+      else if (hi === th) this.out.push(`${sl}=${bare(lo)};`);
       else if (f & REFSLOT) {
         this.usesX = true;
-        this.out.push(`x=${lo};${th}=${reuseLow(hi, lo, 'x')};${sl}=x;`);
-      } else this.out.push(`${sl}=${lo};${th}=${reuseLow(hi, lo, sl)};`);
+        this.out.push(`x=${bare(lo)};${th}=${bare(reuseLow(hi, lo, 'x'))};${sl}=x;`);
+      } else this.out.push(`${sl}=${bare(lo)};${th}=${bare(reuseLow(hi, lo, sl))};`);
       this.setMat(h, true);
     } else {
-      this.out.push(`s${h}=${this.val(h)};`);
+      this.stored(h, STORED_S, bare(this.val(h)), '');
       this.setMat(h, false);
       this.ez[h] = z;
       this.ef[h] |= f & QUIET;
@@ -703,9 +877,9 @@ export class FunctionCompiler {
         continue;
       }
       if (i64) {
-        this.out.push(`s${d}=${this.lo(src)};t${d}=${this.hi(src)};`);
+        this.out.push(`s${d}=${bare(this.lo(src))};t${d}=${bare(this.hi(src))};`);
         if (d >= this.maxT) this.maxT = d + 1;
-      } else this.out.push(`s${d}=${this.val(src)};`);
+      } else this.out.push(`s${d}=${bare(this.val(src))};`);
       if (d >= this.maxS) this.maxS = d + 1;
     }
   }
@@ -718,17 +892,17 @@ export class FunctionCompiler {
     const base = this.sp - n;
     if (n === 0) this.out.push('return;');
     else if (n === 1) {
-      if (results[0] === I64) this.out.push(`HI[0]=${this.hi(base)};return ${this.lo(base)};`);
-      else this.out.push(`return ${this.val(base)};`);
+      if (results[0] === I64) this.out.push(`HI[0]=${bare(this.hi(base))};return ${bare(this.lo(base))};`);
+      else this.out.push(`return ${bare(this.val(base))};`);
     } else {
       let k = 0;
       let s = '';
       for (let j = 0; j < n; j++) {
         const h = base + j;
         if (results[j] === I64) {
-          s += `RV[${k}]=${this.lo(h)};RV[${k + 1}]=${this.hi(h)};`;
+          s += `RV[${k}]=${bare(this.lo(h))};RV[${k + 1}]=${bare(this.hi(h))};`;
           k += 2;
-        } else s += `RV[${k++}]=${this.val(h)};`;
+        } else s += `RV[${k++}]=${bare(this.val(h))};`;
       }
       this.out.push(`${s}return;`);
     }
@@ -754,8 +928,8 @@ export class FunctionCompiler {
     let s = '';
     for (let j = 0; j < params.length; j++) {
       if (j > 0) s += ',';
-      if (params[j] === I64) s += `${this.lo(h + j)},${this.hi(h + j)}`;
-      else s += this.val(h + j);
+      if (params[j] === I64) s += `${bare(this.lo(h + j))},${bare(this.hi(h + j))}`;
+      else s += bare(this.val(h + j));
     }
     return s;
   }
@@ -905,7 +1079,7 @@ export class FunctionCompiler {
           if (live) {
             f.head = out.length;
             out.push('');
-            out.push(`if(${c}){`);
+            out.push(`if(${bare(c)}){`);
             this.matParams(f);
           }
           break;
@@ -1010,11 +1184,14 @@ export class FunctionCompiler {
           this.popVals(lt);
           this.pushVals(lt);
           if (live) {
-            const c = this.cond(this.sp);
+            const c = bare(this.cond(this.sp));
             this.sync();
+            const at = out.length;
             out.push(`if(${c}){`);
             this.emitBranch(target);
-            out.push('}');
+            // One statement (a jump, mostly) needs no braces.
+            if (out.length === at + 2 && oneStatement(out[at + 1])) out[at] = `if(${c})`;
+            else out.push('}');
           }
           break;
         }
@@ -1124,18 +1301,36 @@ export class FunctionCompiler {
             if (z > 0 && (kept === undefined || kept.origin === null))
               this.align.set(lk, { tz: z, origin: null });
             if (this.loops > 0) this.loopAssigned.add(k);
+            // The last statement stored into slot h (see `retarget`).
+            const fresh = this.stAt >= 0 && this.stH === h;
             if (t === I64) {
               const lo = this.lo(h);
               const hi = this.hi(h);
-              if (lo === lk && hi === `k${k}`) {
+              const kk = `k${k}`;
+              if (lo === lk && hi === kk) {
                 // local.set of its own value
+              } else if (fresh && this.ef[h] & MAT && this.retarget(h, lk, kk)) {
+                // stored into the local directly
+              } else if (
+                fresh &&
+                lo === `s${h}` &&
+                this.el[h] !== k &&
+                this.el[h] !== MANY_LOCALS &&
+                this.retarget(h, lk, '')
+              ) {
+                // the low half was, the high half reads it (a narrow load's `t{h}`)
+                out.push(`${kk}=${bare(hi.replace(slotRef(h), lk))};`);
+              } else if (hi === kk) {
+                // the high half is the local's already
+                out.push(`${lk}=${bare(lo)};`);
               } else if (this.el[h] === k || this.el[h] === MANY_LOCALS) {
                 this.usesX = true;
-                out.push(`x=${lo};k${k}=${reuseLow(hi, lo, 'x')};${lk}=x;`);
-              } else out.push(`${lk}=${lo};k${k}=${reuseLow(hi, lo, lk)};`);
+                out.push(`x=${bare(lo)};${kk}=${bare(reuseLow(hi, lo, 'x'))};${lk}=x;`);
+              } else out.push(`${lk}=${bare(lo)};${kk}=${bare(reuseLow(hi, lo, lk))};`);
             } else {
               const v = this.val(h);
-              if (v !== lk) out.push(`${lk}=${v};`);
+              if (v !== lk && !(fresh && v === `s${h}` && this.retarget(h, lk, '')))
+                out.push(`${lk}=${bare(v)};`);
             }
             if (op === Op.local_tee) {
               this.setPending(h, lk, t === I64 ? `k${k}` : '', SIMPLE, k);
@@ -1154,8 +1349,10 @@ export class FunctionCompiler {
           if (live) {
             const i64 = gt.type === I64;
             if (gt.mutable) {
-              out.push(i64 ? `s${h}=G${g}.v;t${h}=G${g}.h;` : `s${h}=G${g}.v;`);
-              this.setMat(h, i64);
+              if (i64) {
+                this.stored(h, STORED_S_T, `G${g}.v`, `G${g}.h`);
+                this.setMat(h, true);
+              } else this.assign(h, `G${g}.v`);
             } else this.setPending(h, `GV${g}`, i64 ? `GH${g}` : '', SIMPLE, NO_LOCAL);
           }
           break;
@@ -1169,8 +1366,8 @@ export class FunctionCompiler {
           this.pop(gt.type);
           if (live) {
             const h = this.sp;
-            if (gt.type === I64) out.push(`G${g}.v=${this.lo(h)};G${g}.h=${this.hi(h)};`);
-            else out.push(`G${g}.v=${this.val(h)};`);
+            if (gt.type === I64) out.push(`G${g}.v=${bare(this.lo(h))};G${g}.h=${bare(this.hi(h))};`);
+            else out.push(`G${g}.v=${bare(this.val(h))};`);
           }
           break;
         }
@@ -1334,9 +1531,9 @@ export class FunctionCompiler {
     this.setPending(h, expr, '', flags | ((this.ef[h] & (MAT | REFSLOT)) !== 0 ? REFSLOT : 0), loc);
   }
 
-  pendingResult64(h: number, lo: string, hi: string, loc: number, higher: boolean): void {
+  pendingResult64(h: number, lo: string, hi: string, loc: number, higher: boolean, flags = 0): void {
     const own = (this.ef[h] & (MAT | REFSLOT)) !== 0 ? REFSLOT : 0;
-    this.setPending(h, lo, hi, own, loc);
+    this.setPending(h, lo, hi, own | flags, loc);
     // Stored now when operands above h are slots that later code reuses; through
     // the scratch only when the expressions read this entry's own slots.
     if (higher) this.materialize(h, I64);
@@ -1356,7 +1553,7 @@ export class FunctionCompiler {
     }
     this.peekVals(this.labelTypes(def));
     if (live) {
-      const idx = this.val(this.sp);
+      const idx = bare(this.val(this.sp));
       this.sync();
       let allSame = true;
       for (let i = 0; i < targets.length; i++) if (targets[i] !== r.brDefault) allSame = false;
@@ -1413,7 +1610,7 @@ export class FunctionCompiler {
         const h = this.sp;
         this.push(I32);
         if (live) {
-          if (op === Op.memory_size) this.assign(h, `${this.mv(`LEN${m}`)}/65536`);
+          if (op === Op.memory_size) this.assign(h, `${this.mv(memNames(m).len)}/65536`);
           else {
             this.assign(h, `memoryGrow(MEM${m},${this.val(h)})`);
             this.reloadViews();
@@ -1440,12 +1637,14 @@ export class FunctionCompiler {
         this.popVals(info.params!);
         if (live) {
           const h = this.sp;
-          const a = `${this.val(h)},${this.val(h + 1)},${this.val(h + 2)}`;
-          const u8 = this.mv(`U8${m}`);
-          const len = this.mv(`LEN${m}`);
+          const a = `${bare(this.val(h))},${bare(this.val(h + 1))},${bare(this.val(h + 2))}`;
+          const u8 = this.mv(memNames(m).u8);
+          const len = this.mv(memNames(m).len);
           if (op === Op.memory_fill) this.emit(`memoryFill(${u8},${len},${a});`);
           else if (op === Op.memory_copy)
-            this.emit(`memoryCopy(${u8},${len},${this.mv(`U8${m2}`)},${this.mv(`LEN${m2}`)},${a});`);
+            this.emit(
+              `memoryCopy(${u8},${len},${this.mv(memNames(m2).u8)},${this.mv(memNames(m2).len)},${a});`,
+            );
           else this.emit(`memoryInit(${u8},${len},DATA[${r.index}],${a});`);
         }
         return;
@@ -1571,7 +1770,9 @@ export class FunctionCompiler {
     const info = MEM_OPS.get(op);
     if (info === undefined) throw this.unsupported(opInfo(op)?.name ?? String(op));
     const size = info.size;
+    const names = memNames(m);
     const v = h + 1;
+    if (op === Op.i64_store8 || op === Op.i64_store16 || op === Op.i64_store32) this.loOnly(v);
     const a = this.simple(h);
     const lit = litValue(a);
     const end = offset + size;
@@ -1580,10 +1781,10 @@ export class FunctionCompiler {
     if (lit !== null) {
       const e = (lit >>> 0) + offset;
       ea4 = numLit(e + 4);
-      this.boundsCheck('#', e + size, `if(${this.mv(`LEN${m}`)}<${e + size})${this.trap(1)}`);
+      this.boundsCheck('#', e + size, `if(${this.mv(names.len)}<${e + size})${this.trap(1)}`);
       ea = numLit(e);
     } else {
-      this.boundsCheck(a, end, `if((${a}>>>0)>${this.mv(`LEN${m}`)}-${end})${this.trap(1)}`);
+      this.boundsCheck(a, end, `if(${a}>>>0>${this.mv(names.len)}-${end})${this.trap(1)}`);
       // A memory that cannot exceed 2 GiB has its checked addresses below 2^31:
       // the int32 sum is the address, with nothing left for V8 to check (`>>>0`
       // would be speculated on and checked to stay below 2^31 anyway).
@@ -1591,55 +1792,69 @@ export class FunctionCompiler {
       const u = max !== null && max <= 32768 ? '' : '>>>0';
       let e = a;
       if (offset !== 0) {
-        // The int32 sum in the scratch first: measured faster in V8 than `a+offset>>>0`.
-        this.usesX = true;
-        out.push(`x=${a}+${offset}|0;`);
-        e = 'x';
+        // The int32 sum, measured faster in V8 than `a+offset>>>0`: in place
+        // where the address is used once, else in the scratch first.
+        if (op !== Op.i64_load && op !== Op.i64_store) e = `(${a}+${offset}|0)`;
+        else {
+          this.usesX = true;
+          out.push(`x=${a}+${offset}|0;`);
+          e = 'x';
+        }
       }
       ea = `${e}${u}`;
-      ea4 = u === '' ? `${e}+4|0` : `(${e}>>>0)+4`;
+      // The high word's address, int32 sum then unsigned (exact: the check
+      // keeps it below 2^32), which V8 adds as int32 without an overflow check.
+      ea4 = u === '' ? `${e}+4|0` : `${e}+4>>>0`;
     }
-    const DV = `$DV${m}`;
-    const U8 = (): string => this.mv(`U8${m}`);
+    const DV = names.dv.local;
+    const U8 = (): string => this.mv(names.u8);
     // An address known to be aligned uses a typed array: cheaper in V8 than a
     // DataView call, and its stores leave what V8 knows of other objects intact.
     const ta = this.alignedIndex(op, h, a, lit, offset, size, ea);
     if (ta !== null) {
-      const I32 = (i: string): string => `${this.mv(`I32_${m}`)}[${i}]`;
-      const F64 = (i: string): string => `${this.mv(`F64_${m}`)}[${i}]`;
+      const I32 = (i: string): string => `${this.mv(names.i32)}[${i}]`;
+      const F64 = (i: string): string => `${this.mv(names.f64)}[${i}]`;
       const i1 = lit !== null ? numLit(Number(ta.index) + 1) : `(${ta.index})+1`;
       let fast: string;
+      let lo = '';
+      let hi = '';
       switch (op) {
         case Op.i32_load:
-          fast = `s${h}=${I32(ta.index)};`;
+          lo = I32(ta.index);
+          fast = `s${h}=${lo};`;
           break;
         case Op.f64_load:
-          fast = `s${h}=${F64(ta.index)};`;
+          lo = F64(ta.index);
+          fast = `s${h}=${lo};`;
           break;
         case Op.i64_load:
-          fast = `t${h}=${I32(i1)};s${h}=${I32(ta.index)};`;
+          lo = I32(ta.index);
+          hi = I32(i1);
+          fast = `t${h}=${hi};s${h}=${lo};`;
           break;
         case Op.i32_store:
-          fast = `${I32(ta.index)}=${this.val(v)};`;
+          fast = `${I32(ta.index)}=${bare(this.val(v))};`;
           break;
         case Op.f64_store:
-          fast = `${F64(ta.index)}=${this.val(v)};`;
+          fast = `${F64(ta.index)}=${bare(this.val(v))};`;
           break;
         default:
           // i64.store
-          fast = `${I32(ta.index)}=${this.lo(v)};${I32(i1)}=${this.hi(v)};`;
+          fast = `${I32(ta.index)}=${bare(this.lo(v))};${I32(i1)}=${bare(this.hi(v))};`;
       }
       const at = out.length;
       this.emitMemAccessDV(op, h, v, DV, ea, ea4, U8);
       const slow = out.splice(at).join('');
+      this.stAt = -1;
       if (ta.origin !== null)
-        this.pending.push({ at, text: slow, base: a, origin: ta.origin, need: ta.need, view: `DV${m}` });
-      out.push(fast);
+        this.pending.push({ at, text: slow, base: a, origin: ta.origin, need: ta.need, view: names.dv.name });
+      if (ta.origin === null && lo !== '') this.stored(h, hi === '' ? STORED_S : STORED_T_S, lo, hi);
+      else out.push(fast);
       if (op === Op.i32_load || op === Op.f64_load) this.setMat(h, false);
       else if (op === Op.i64_load) this.setMat(h, true);
       return;
     }
-    if (size > 1) this.mv(`DV${m}`);
+    if (size > 1) this.mv(names.dv);
     this.emitMemAccessDV(op, h, v, DV, ea, ea4, U8);
   }
 
@@ -1696,7 +1911,7 @@ export class FunctionCompiler {
     const out = this.out;
     switch (op) {
       case Op.i32_load:
-        this.assign(h, `${DV}.getInt32(${ea},true)`);
+        this.assign(h, `${DV}.i(${ea},true)`);
         return;
       case Op.i32_load8_s:
         this.assign(h, `${U8()}[${ea}]<<24>>24`);
@@ -1705,70 +1920,84 @@ export class FunctionCompiler {
         this.assign(h, `${U8()}[${ea}]`);
         return;
       case Op.i32_load16_s:
-        this.assign(h, `${DV}.getInt16(${ea},true)`);
+        this.assign(h, `${DV}.h(${ea},true)`);
         return;
       case Op.i32_load16_u:
-        this.assign(h, `${DV}.getUint16(${ea},true)`);
+        this.assign(h, `${DV}.u(${ea},true)`);
         return;
       case Op.f32_load:
         this.assign(h, `loadF32(${DV},${ea})`);
-        this.rawF32.set(h, { at: out.length - 1, text: `s${h}=${DV}.getFloat32(${ea},true);` });
+        this.rawF32.set(h, { at: out.length - 1, text: `s${h}=${DV}.f(${ea},true);` });
         return;
       case Op.f64_load:
-        this.assign(h, `${DV}.getFloat64(${ea},true)`);
+        this.assign(h, `${DV}.d(${ea},true)`);
         return;
-      case Op.i64_load:
+      case Op.i64_load: {
         // High word first: the address may be in `s{h}`.
-        out.push(`t${h}=${DV}.getInt32(${ea4},true);s${h}=${DV}.getInt32(${ea},true);`);
+        const lo = `${DV}.i(${ea},true)`;
+        const hi = `${DV}.i(${ea4},true)`;
+        this.stored(h, STORED_T_S, lo, hi);
         break;
+      }
       case Op.i64_load8_s:
-        out.push(`s${h}=${U8()}[${ea}]<<24>>24;t${h}=s${h}>>31;`);
-        break;
+        this.narrow64(h, `${U8()}[${ea}]<<24>>24`, true);
+        return;
       case Op.i64_load8_u:
-        out.push(`s${h}=${U8()}[${ea}];t${h}=0;`);
-        break;
+        this.narrow64(h, `${U8()}[${ea}]`, false);
+        return;
       case Op.i64_load16_s:
-        out.push(`s${h}=${DV}.getInt16(${ea},true);t${h}=s${h}>>31;`);
-        break;
+        this.narrow64(h, `${DV}.h(${ea},true)`, true);
+        return;
       case Op.i64_load16_u:
-        out.push(`s${h}=${DV}.getUint16(${ea},true);t${h}=0;`);
-        break;
+        this.narrow64(h, `${DV}.u(${ea},true)`, false);
+        return;
       case Op.i64_load32_s:
-        out.push(`s${h}=${DV}.getInt32(${ea},true);t${h}=s${h}>>31;`);
-        break;
+        this.narrow64(h, `${DV}.i(${ea},true)`, true);
+        return;
       case Op.i64_load32_u:
-        out.push(`s${h}=${DV}.getInt32(${ea},true);t${h}=0;`);
-        break;
+        this.narrow64(h, `${DV}.i(${ea},true)`, false);
+        return;
       case Op.i32_store:
-        out.push(`${DV}.setInt32(${ea},${this.val(v)},true);`);
+        out.push(`${DV}.I(${ea},${bare(this.val(v))},true);`);
         return;
       case Op.i32_store8:
-        out.push(`${U8()}[${ea}]=${this.val(v)};`);
+        out.push(`${U8()}[${ea}]=${bare(this.val(v))};`);
         return;
       case Op.i32_store16:
-        out.push(`${DV}.setInt16(${ea},${this.val(v)},true);`);
+        out.push(`${DV}.H(${ea},${bare(this.val(v))},true);`);
         return;
       case Op.f32_store:
-        if (this.ef[v] & QUIET) out.push(`${DV}.setFloat32(${ea},${this.val(v)},true);`);
-        else out.push(`storeF32(${DV},${ea},${this.val(v)});`);
+        if (this.ef[v] & QUIET) out.push(`${DV}.F(${ea},${bare(this.val(v))},true);`);
+        else out.push(`storeF32(${DV},${ea},${bare(this.val(v))});`);
         return;
       case Op.f64_store:
-        out.push(`${DV}.setFloat64(${ea},${this.val(v)},true);`);
+        out.push(`${DV}.D(${ea},${bare(this.val(v))},true);`);
         return;
       case Op.i64_store:
-        out.push(`${DV}.setInt32(${ea},${this.lo(v)},true);${DV}.setInt32(${ea4},${this.hi(v)},true);`);
+        out.push(`${DV}.I(${ea},${bare(this.lo(v))},true);${DV}.I(${ea4},${bare(this.hi(v))},true);`);
         return;
       case Op.i64_store8:
-        out.push(`${U8()}[${ea}]=${this.lo(v)};`);
+        out.push(`${U8()}[${ea}]=${bare(this.lo(v))};`);
         return;
       case Op.i64_store16:
-        out.push(`${DV}.setInt16(${ea},${this.lo(v)},true);`);
+        out.push(`${DV}.H(${ea},${bare(this.lo(v))},true);`);
         return;
       case Op.i64_store32:
-        out.push(`${DV}.setInt32(${ea},${this.lo(v)},true);`);
+        out.push(`${DV}.I(${ea},${bare(this.lo(v))},true);`);
         return;
     }
     this.setMat(h, true);
+  }
+
+  /**
+   * A narrow i64 load: the low half `load` into its slot, the high half (its
+   * sign or 0) left pending on it, written only where it is used: code that
+   * loads an i64 this way often wraps it right back to an i32.
+   */
+  narrow64(h: number, load: string, signed: boolean): void {
+    this.assign(h, load);
+    this.eh[h] = signed ? `(s${h}>>31)` : '0';
+    this.ef[h] = signed ? REFSLOT : SIMPLE | REFSLOT;
   }
 
   /**
@@ -1925,10 +2154,10 @@ export class FunctionCompiler {
     return this.afterLoop && this.loops === 0;
   }
 
-  /** The function-local copy of a factory-scope memory view or length (abi.ts). */
-  mv(name: string): string {
-    this.views.add(name);
-    return `$${name}`;
+  /** The function-local copy of a factory-scope memory view or length (abi.ts, `viewLocal`). */
+  mv(view: View): string {
+    this.views.add(view.name);
+    return view.local;
   }
 
   /** After a call or memory.grow: the views are read again (filled in by `finish`). */
@@ -1999,8 +2228,9 @@ export class FunctionCompiler {
     if (this.views.size > 0) {
       let reload = '';
       for (const v of this.views) {
-        decls.push(`$${v}=${v}`);
-        reload += `$${v}=${v};`;
+        const copy = `${viewLocal(v)}=${v}`;
+        decls.push(copy);
+        reload += `${copy};`;
       }
       for (const i of this.reloads) this.out[i] = reload;
     }
@@ -2039,7 +2269,10 @@ export class FunctionCompiler {
       open = `T${code}:{${open}`;
       close += `}throw trap(${code});`;
     }
-    return `${head}${open}${this.out.join('')}return;${close}}`;
+    // The body falls into the traps' code unless it ends in a return.
+    const last = this.out.length > 0 ? this.out[this.out.length - 1] : '';
+    const ret = last.startsWith('return') ? '' : 'return;';
+    return `${head}${open}${this.out.join('')}${ret}${close}}`;
   }
 }
 
@@ -2065,6 +2298,46 @@ function isDeclared(sorted: readonly number[], f: number): boolean {
 export function reuseLow(hi: string, lo: string, v: string): string {
   if (lo.length < 3 || lo.charCodeAt(0) !== 40 || lo.charCodeAt(lo.length - 1) !== 41) return hi;
   return hi.includes(lo) ? hi.split(lo).join(v) : hi;
+}
+
+/**
+ * `e` without its outer parentheses if they enclose all of it. For contexts
+ * that take any expression without a comma: the right-hand side of `=`, a
+ * call argument, a condition, a return value. Pending expressions keep their
+ * parentheses (`reuseLow` relies on them); only the text written out loses
+ * them, 2 characters at about every other statement.
+ */
+export function bare(e: string): string {
+  const n = e.length;
+  if (n < 3 || e.charCodeAt(0) !== 40 || e.charCodeAt(n - 1) !== 41) return e;
+  // The parenthesized group that `e` starts with, in one regular-expression
+  // match (compiled to machine code: cheap while this compiler itself is not
+  // yet optimized, unlike a loop over the characters), up to 4 levels deep.
+  GROUP.lastIndex = 0;
+  if (GROUP.test(e)) return GROUP.lastIndex === n ? e.slice(1, -1) : e;
+  let depth = 0;
+  for (let i = 1; i < n - 1; i++) {
+    const c = e.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth < 0) return e;
+  }
+  return e.slice(1, -1);
+}
+
+/** A parenthesized group with at most 4 levels of parentheses, from `lastIndex` (see `bare`). */
+const GROUP = /\((?:[^()]|\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))*\)/y;
+
+/** Whether `s` is one jump statement (`break L1;`, `continue L2;`, `return s0;`): what a br_if's `if` holds without braces. */
+function oneStatement(s: string): boolean {
+  return (
+    s.indexOf(';') === s.length - 1 &&
+    (s.startsWith('break ') || s.startsWith('continue ') || s.startsWith('return'))
+  );
+}
+
+/** Reads of slot `s{h}` in an expression. */
+function slotRef(h: number): RegExp {
+  return new RegExp(`(?<![\\w$])s${h}(?![\\w$])`, 'g');
 }
 
 /** Trailing zero bits of an int32 (32 for 0). */

@@ -34,7 +34,7 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
     // ---- i32 ----------------------------------------------------------------------------
     case Op.i32_eqz:
       if (c.ef[h] & BOOL) {
-        un(c, h, `(!${c.ex[h]})`, BOOL);
+        un(c, h, negated(c.ex[h]), BOOL);
         return;
       }
       un(c, h, `(${c.val(h)}===0)`, BOOL);
@@ -134,12 +134,14 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       un(c, h, `(${c.val(h)}<<16>>16)`, 0);
       return;
     case Op.i32_wrap_i64:
+      c.loOnly(h);
       un(c, h, c.lo(h), c.ef[h] & SIMPLE);
       return;
 
     // ---- i64 ----------------------------------------------------------------------------
     case Op.i64_eqz:
-      un(c, h, `((${c.lo(h)}|${c.hi(h)})===0)`, BOOL);
+      // A zero high half (an extended i32) leaves the low half to test.
+      un(c, h, c.hi(h) === '0' ? `(${c.lo(h)}===0)` : `((${c.lo(h)}|${c.hi(h)})===0)`, BOOL);
       return;
     case Op.i64_eq:
       bin(c, h, `(${c.lo(h)}===${c.lo(b)}&&${c.hi(h)}===${c.hi(b)})`, BOOL);
@@ -248,12 +250,14 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       shift64(c, op, h);
       return;
     case Op.i64_extend8_s: {
+      c.loOnly(h);
       c.simple64(h);
       const a = c.lo(h);
       un64(c, h, `(${a}<<24>>24)`, `(${a}<<24>>31)`);
       return;
     }
     case Op.i64_extend16_s: {
+      c.loOnly(h);
       c.simple64(h);
       const a = c.lo(h);
       un64(c, h, `(${a}<<16>>16)`, `(${a}<<16>>31)`);
@@ -263,6 +267,7 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
     case Op.i64_extend_i32_s: {
       let a: string;
       if (op === Op.i64_extend32_s) {
+        c.loOnly(h);
         c.simple64(h);
         a = c.lo(h);
       } else a = c.simple(h);
@@ -270,7 +275,9 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
       return;
     }
     case Op.i64_extend_i32_u:
-      un64(c, h, c.val(h), '0');
+      // A variable's or literal's extension stays cheap to repeat: no copy to
+      // the slots before an i64.add uses it (Go extends every address so).
+      un64(c, h, c.val(h), '0', (c.ef[h] & (SIMPLE | BOOL)) === SIMPLE ? SIMPLE : 0);
       return;
 
     // ---- f32 / f64 -----------------------------------------------------------------------------
@@ -446,6 +453,35 @@ export function emitNumeric(c: FunctionCompiler, op: number, h: number): void {
   throw c.unsupported(`operator 0x${op.toString(16)}`);
 }
 
+/**
+ * The negation of a boolean expression: `(a!==b)` for `(a===b)` and back
+ * (exact for any operands, NaN included), else `(!e)`. Go and Rust code
+ * tests `i64.eqz` results with `i32.eqz`.
+ */
+export function negated(e: string): string {
+  const n = e.length;
+  if (n < 7 || e.charCodeAt(0) !== 40 || e.charCodeAt(n - 1) !== 41) return `(!${e})`;
+  // One `===` or `!==` at the top level, and no operator binding less tightly
+  // there (`& ^ | && || ?:`), nor an assignment.
+  let depth = 0;
+  let at = -1;
+  for (let i = 1; i < n - 1; i++) {
+    const ch = e.charCodeAt(i);
+    if (ch === 40) depth++;
+    else if (ch === 41) {
+      if (--depth < 0) return `(!${e})`;
+    } else if (depth === 0) {
+      if ((ch === 61 || ch === 33) && e.charCodeAt(i + 1) === 61 && e.charCodeAt(i + 2) === 61) {
+        if (at >= 0) return `(!${e})`;
+        at = i;
+        i += 2;
+      } else if (ch === 38 || ch === 94 || ch === 124 || ch === 63 || ch === 61) return `(!${e})`;
+    }
+  }
+  if (at < 0) return `(!${e})`;
+  return `${e.slice(0, at)}${e.charCodeAt(at) === 61 ? '!' : '='}${e.slice(at + 1)}`;
+}
+
 /** Unary pure result. */
 function un(c: FunctionCompiler, h: number, expr: string, flags: number): void {
   c.unary(h, expr, flags);
@@ -485,8 +521,8 @@ function bin(c: FunctionCompiler, h: number, expr: string, flags: number): void 
   c.pendingResult(h, expr, flags, mergeLoc(c.el[h], c.el[h + 1]), c.readsSlot(h + 1));
 }
 
-function un64(c: FunctionCompiler, h: number, lo: string, hi: string): void {
-  c.pendingResult64(h, lo, hi, c.el[h], false);
+function un64(c: FunctionCompiler, h: number, lo: string, hi: string, flags = 0): void {
+  c.pendingResult64(h, lo, hi, c.el[h], false, flags);
 }
 
 function bin64(c: FunctionCompiler, h: number, lo: string, hi: string): void {
@@ -713,6 +749,7 @@ function shift64(c: FunctionCompiler, op: number, h: number): void {
   const b = h + 1;
   const nv = litValue(c.ex[b]);
   if (nv === null) {
+    c.loOnly(b);
     const name =
       op === Op.i64_shl
         ? 'i64Shl'

@@ -170,7 +170,7 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}, lim
   if (env.memories.length > 0) {
     src += 'var MEM0 = ctx.mem; var DV0, U80, LEN0, I32_0, F64_0;\n';
     src +=
-      'MEM0.refresh = () => { const b = MEM0.buffer; DV0 = new DataView(b); U80 = new Uint8Array(b); LEN0 = b.byteLength; I32_0 = new Int32Array(b); F64_0 = new Float64Array(b); }; MEM0.refresh();\n';
+      'MEM0.refresh = () => { const b = MEM0.buffer; DV0 = new MemoryView(b); U80 = new Uint8Array(b); LEN0 = b.byteLength; I32_0 = new Int32Array(b); F64_0 = new Float64Array(b); }; MEM0.refresh();\n';
   }
   env.tables.forEach((_, i) => {
     src += `var TBL${i} = ctx.tables[${i}];\n`;

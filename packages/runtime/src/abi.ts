@@ -17,9 +17,10 @@
  * ## Inside a function (the compiler's business, listed so the names stay free)
  * Locals `l{i}`/`k{i}`, stack slots `s{h}`/`t{h}`, the scratch `x`, a flat
  * region's switch variable `j`; `$imul`, `$GV{g}`, `$GH{g}`: copies of `imul`
- * and of immutable globals' values made on entry (call arguments); `$LEN{m}`,
- * `$DV{m}`, `$U8{m}`, `$I32_{m}`, `$F64_{m}`: copies of the memory bindings,
- * read on entry and again after every call and memory.grow; labels `L{n}` for
+ * and of immutable globals' values made on entry (call arguments); `N{m}`,
+ * `D{m}`, `B{m}`, `I{m}`, `F{m}`: copies of the memory bindings `LEN{m}`,
+ * `DV{m}`, `U8{m}`, `I32_{m}`, `F64_{m}` (short: they occur at every memory
+ * access), read on entry and again after calls and memory.grow; labels `L{n}` for
  * blocks and loops, and `T{c}` wrapping the whole body: a trap is `break T{c}`,
  * and the one `throw trap(c)` per trap code sits after the body (a call V8
  * never saw executed inside a loop would stop TurboFan from peeling that loop).
@@ -64,7 +65,8 @@
  * ## Memories (index m)
  * `MEM{m}` is the memory's internal state object; the factory keeps views in
  * factory-scope variables refreshed whenever the memory grows or is replaced:
- * `DV{m}` (DataView), `U8{m}` (Uint8Array), `I32_{m}` (Int32Array), `F64_{m}`
+ * `DV{m}` (a `MemoryView`: a DataView whose accessors have one-letter
+ * aliases, helpers.ts), `U8{m}` (Uint8Array), `I32_{m}` (Int32Array), `F64_{m}`
  * (Float64Array), `LEN{m}` (byte length, a number).
  * Every access checks `(addr >>> 0) > LEN{m} - (offset + size)` (in int32 and
  * doubles, never wrapping), else traps; a check implied by an earlier one on

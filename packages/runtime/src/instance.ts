@@ -69,9 +69,12 @@ export interface InstanceRecord {
 
 const helperBindings = helpers as unknown as Record<string, unknown>;
 const helperNames = Object.keys(helperBindings).filter((n) => n !== 'default');
-const reserved = /^(?:(?:f|REF|SIG|MEM|DV|U8|I32_|F64_|LEN|TBL|G|GV|GH|GU)\d+|DATA|ELEM|rt|ctx)$/;
+// Factory bindings, and the names a function's source declares itself (which would hide a helper).
+const reserved =
+  /^(?:(?:f|REF|SIG|MEM|DV|U8|I32_|F64_|LEN|TBL|G|GV|GH|GU|[lkstDNBIF])\d+|DATA|ELEM|rt|ctx|x|j)$/;
 for (const n of helperNames) {
-  if (reserved.test(n)) throw new Error(`helpers.ts export '${n}' collides with a factory binding (abi.ts)`);
+  if (reserved.test(n))
+    throw new Error(`helpers.ts export '${n}' collides with a factory binding or a generated local (abi.ts)`);
 }
 
 /**
@@ -170,7 +173,7 @@ export function buildFactorySource(
     out.push(
       `function ${fn}() {`,
       `  const b = ${Names.memory(m)}.buffer;`,
-      `  ${Names.dataView(m)} = new DataView(b);`,
+      `  ${Names.dataView(m)} = new MemoryView(b);`,
       `  ${Names.bytes(m)} = new Uint8Array(b);`,
       `  ${Names.byteLength(m)} = b.byteLength;`,
       `  ${Names.int32s(m)} = new Int32Array(b);`,
