@@ -215,6 +215,64 @@ export const SPLIT_CHARS = 30_000;
 /** Characters from which a run of code at one nesting level becomes a function of its own. */
 export const SEGMENT_CHARS = 8_000;
 
+/**
+ * `{prefix}{i}{suffix}` for i = 0, 1, ...: slot, local and trap names and
+ * the assignment prefixes made of them (`s{h}`, `l{k}`, `s{h}=`), each made
+ * once. The compiler writes one at nearly every instruction, and each
+ * template string is an allocation or two: compiling esbuild-wasm allocated
+ * about 1.9 GB, and its young-generation GCs took about a fifth of the time
+ * (more on worker threads, whose GC helpers compete with the compile threads).
+ */
+class NameTable {
+  private readonly names: string[] = [];
+  private readonly prefix: string;
+  private readonly suffix: string;
+
+  constructor(prefix: string, suffix = '') {
+    this.prefix = prefix;
+    this.suffix = suffix;
+  }
+
+  get(i: number): string {
+    const names = this.names;
+    if (i < names.length) return names[i];
+    // Filled in order (a packed array); an index past the cap is made each time.
+    if (i >= NAME_TABLE_MAX) return `${this.prefix}${i}${this.suffix}`;
+    while (names.length <= i) names.push(`${this.prefix}${names.length}${this.suffix}`);
+    return names[i];
+  }
+}
+
+/** Indices a `NameTable` keeps names for (locals go up to 50,000 and functions past 100,000, nearly all modules use far fewer). */
+const NAME_TABLE_MAX = 16384;
+
+/** Slot `s{h}`, its high half `t{h}`, local `l{k}`, its high half `k{k}`. */
+export const S_NAME = new NameTable('s');
+const T_NAME = new NameTable('t');
+const L_NAME = new NameTable('l');
+const K_NAME = new NameTable('k');
+/** `s{h}=`, `t{h}=`: the statements storing a slot. */
+const S_SET = new NameTable('s', '=');
+export const T_SET = new NameTable('t', '=');
+/** `l{k}=`, `k{k}=`: the statements storing a local. */
+const L_SET = new NameTable('l', '=');
+const K_SET = new NameTable('k', '=');
+/** `f{i}(`: a call of function i. */
+const CALL_OPEN = new NameTable('f', '(');
+/** `G{g}.v`, `G{g}.h`: a mutable global's value (i64: low half) and i64 high half (abi.ts); with `=`. */
+const GLOBAL_LO = new NameTable('G', '.v');
+const GLOBAL_HI = new NameTable('G', '.h');
+const GLOBAL_LO_SET = new NameTable('G', '.v=');
+const GLOBAL_HI_SET = new NameTable('G', '.h=');
+/** `break L{n};`, `continue L{n};`, `j={id};`: the jumps of a branch (`emitBranch`). */
+const BREAK_LABEL = new NameTable('break L', ';');
+const CONTINUE_LABEL = new NameTable('continue L', ';');
+const CASE_JUMP = new NameTable('j=', ';');
+/** `case {i}:`: a br_table's cases. */
+const CASE_LABEL = new NameTable('case ', ':');
+/** `break T{c};`: a trap's jump (see `FunctionCompiler.trap`). */
+const TRAP_JUMP = new NameTable('break T', ';');
+
 /** A variable of a function's source: a local, slot, the scratches, a memory binding's or `$` copy (abi.ts). */
 const VARIABLE = /(?<![\w$.])(?:[lkstDNBIF]\d+|x|j|\$[A-Za-z_]\w*)(?![\w$])/g;
 /** An assignment to one (group 1); comparisons (`<=`, `>=`, `==`) are not. */
@@ -248,30 +306,113 @@ interface View {
   local: string;
 }
 
-/** Memory m's bindings, made once: every access names some. */
+/**
+ * Memory m's bindings and the beginnings of the texts that name them, made
+ * once: every access names some (see `NameTable`).
+ */
 interface MemNames {
   len: View;
   dv: View;
   u8: View;
   i32: View;
   f64: View;
+  /** `B{m}[` */
+  u8Open: string;
+  /** `if(N{m}<` and `>>>0>N{m}-`: a bounds check's text around its address and end (`checkText`). */
+  checkConst: string;
+  checkOver: string;
+  /** `D{m}.i(`...: the DataView calls up to their address, and the f32 helpers'. */
+  dvCalls: DvCalls;
 }
+
+interface DvCalls {
+  i: string;
+  h: string;
+  u: string;
+  f: string;
+  d: string;
+  I: string;
+  H: string;
+  F: string;
+  D: string;
+  loadF32: string;
+  storeF32: string;
+}
+
 const MEM_NAMES: MemNames[] = [];
 
 function memNames(m: number): MemNames {
   let names = MEM_NAMES[m];
   if (names === undefined) {
     const view = (name: string): View => ({ name, local: viewLocal(name) });
+    const len = view(`LEN${m}`);
+    const dv = view(`DV${m}`);
+    const u8 = view(`U8${m}`);
+    const D = dv.local;
     names = {
-      len: view(`LEN${m}`),
-      dv: view(`DV${m}`),
-      u8: view(`U8${m}`),
+      len,
+      dv,
+      u8,
       i32: view(`I32_${m}`),
       f64: view(`F64_${m}`),
+      u8Open: `${u8.local}[`,
+      checkConst: `if(${len.local}<`,
+      checkOver: `>>>0>${len.local}-`,
+      dvCalls: {
+        i: `${D}.i(`,
+        h: `${D}.h(`,
+        u: `${D}.u(`,
+        f: `${D}.f(`,
+        d: `${D}.d(`,
+        I: `${D}.I(`,
+        H: `${D}.H(`,
+        F: `${D}.F(`,
+        D: `${D}.D(`,
+        loadF32: `loadF32(${D},`,
+        storeF32: `storeF32(${D},`,
+      },
     };
     MEM_NAMES[m] = names;
   }
   return names;
+}
+
+/** The ends of a little-endian DataView read and write (`D0.i(a,true)`, `D0.I(a,v,true);`). */
+const LE_END = ',true)';
+const LE_STORE_END = ',true);';
+/** The end of a bounds check: the out-of-bounds trap's jump (see `FunctionCompiler.trap`). */
+const CHECK_END = ')break T1;';
+
+/**
+ * The bounds check of `end` bytes past `base`: `if(a>>>0>N0-end)`, or
+ * `if(N0<end)` for a constant address (`base` '#'), then the trap's jump.
+ */
+function checkText(base: string, end: number, names: MemNames): string {
+  if (base === '#') return `${names.checkConst}${end}${CHECK_END}`;
+  return `if(${base}${names.checkOver}${end}${CHECK_END}`;
+}
+
+/** Whether `e` is a local's name, `l{k}` (a base whose checks and alignment are tracked). */
+function isLocalName(e: string): boolean {
+  return localIndex(e) >= 0;
+}
+
+/** k if `e` is a local's name `l{k}`, else -1 (no regular expression: no match objects). */
+export function localIndex(e: string): number {
+  const n = e.length;
+  if (n < 2 || e.charCodeAt(0) !== 108 /* l */) return -1;
+  let k = 0;
+  for (let i = 1; i < n; i++) {
+    const c = e.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    k = k * 10 + (c - 48);
+  }
+  return n > 16 ? Number(e.slice(1)) : k;
+}
+
+/** The typed-array index after `index` (an i64's high word): `lit` is non-null for a constant address. */
+function nextIndex(index: string, lit: number | null): string {
+  return lit !== null ? numLit(Number(index) + 1) : `(${index})+1`;
 }
 
 /**
@@ -290,6 +431,14 @@ interface Fact {
 interface AlignFact {
   tz: number;
   origin: Frame | null;
+}
+
+/** The alignment facts that hold for sure (`origin` null), one per `tz` (facts are never changed, only replaced). */
+const ALIGN_KNOWN: AlignFact[] = [];
+for (let tz = 0; tz <= 32; tz++) ALIGN_KNOWN.push({ tz, origin: null });
+
+function alignKnown(tz: number): AlignFact {
+  return ALIGN_KNOWN[tz] ?? { tz, origin: null };
 }
 
 /**
@@ -468,6 +617,16 @@ export class FunctionCompiler {
   facts = new Map<string, Fact>();
   /** Known alignment of i32 locals (`l{k}`), kept like `facts`. */
   align = new Map<string, AlignFact>();
+  /**
+   * `facts` (`align`) is also a frame's entry facts: copied before it changes
+   * (`ownFacts`). A frame starts with the current facts and a merge point
+   * takes a frame's; a copy at each was a fifth of what compiling
+   * esbuild-wasm allocated, where most blocks change neither. Frames that
+   * share entry facts were opened with the same facts, so they name the same
+   * bases (`holders`), and `forgetBase` changes them all alike.
+   */
+  factsShared = false;
+  alignShared = false;
   pending: Pending[] = [];
   /** Per height: trailing zero bits known of an i32 entry's value (0 if unknown). */
   ez: number[] = [];
@@ -485,6 +644,8 @@ export class FunctionCompiler {
   segments: number[] = [];
   /** Instructions since the last segment size count. */
   segTick = 0;
+  /** The frames from this index up the control stack have no segment open (see `leaving`). */
+  segClear = 0;
   /** Per base, the open frames (and some ended ones) whose entry facts name it. */
   holders = new Map<string, Frame[]>();
   /** A loop has ended before the current point. */
@@ -649,9 +810,9 @@ export class FunctionCompiler {
     if (this.rawF32.size !== 0) this.rawF32.delete(h);
     this.ez[h] = 0;
     this.ei[h] = -1;
-    this.ex[h] = `s${h}`;
+    this.ex[h] = S_NAME.get(h);
     if (i64) {
-      this.eh[h] = `t${h}`;
+      this.eh[h] = T_NAME.get(h);
       if (h >= this.maxT) this.maxT = h + 1;
     }
     this.ef[h] = MAT | SIMPLE;
@@ -679,10 +840,10 @@ export class FunctionCompiler {
   stored(h: number, shape: number, lo: string, hi: string): void {
     const text =
       shape === STORED_S
-        ? `s${h}=${lo};`
+        ? `${S_SET.get(h)}${lo};`
         : shape === STORED_S_T
-          ? `s${h}=${lo};t${h}=${hi};`
-          : `t${h}=${hi};s${h}=${lo};`;
+          ? `${S_SET.get(h)}${lo};${T_SET.get(h)}${hi};`
+          : `${T_SET.get(h)}${hi};${S_SET.get(h)}${lo};`;
     this.stAt = this.out.length;
     this.stH = h;
     this.stShape = shape;
@@ -723,7 +884,7 @@ export class FunctionCompiler {
     if (!(this.ef[h] & MAT) || this.stShape === STORED_S) return;
     const at = this.lastStored(h);
     if (at < 0) return;
-    const text = `s${h}=${this.stLo};`;
+    const text = `${S_SET.get(h)}${this.stLo};`;
     this.out[at] = text;
     this.stShape = STORED_S;
     this.stHi = '';
@@ -733,28 +894,29 @@ export class FunctionCompiler {
   /**
    * `local.set` (or `tee`) of the value that the statement just emitted
    * stored into slot h: that statement stores into the local instead,
-   * `s0=EXPR;l2=s0;` becoming `l2=EXPR;` (`kk` the high half's local, '' for
-   * a non-i64). The local is assigned where it would have been, and nothing
-   * reads the slot afterwards (the entry at h is popped or becomes the local).
-   * Returns whether it did; the caller emits the copy otherwise.
+   * `s0=EXPR;l2=s0;` becoming `l2=EXPR;` (local k; `wide`: both halves of an
+   * i64, into `l{k}` and `k{k}`, else the low half or a non-i64). The local is
+   * assigned where it would have been, and nothing reads the slot afterwards
+   * (the entry at h is popped or becomes the local). Returns whether it did;
+   * the caller emits the copy otherwise.
    */
-  retarget(h: number, lk: string, kk: string): boolean {
+  retarget(h: number, k: number, wide: boolean): boolean {
     const at = this.lastStored(h);
     if (at < 0) return false;
     const lo = this.stLo;
     const hi = this.stHi;
     switch (this.stShape) {
       case STORED_S:
-        if (kk !== '') return false;
-        this.out[at] = `${lk}=${lo};`;
+        if (wide) return false;
+        this.out[at] = `${L_SET.get(k)}${lo};`;
         break;
       case STORED_S_T:
-        if (kk === '') return false;
-        this.out[at] = `${lk}=${lo};${kk}=${hi};`;
+        if (!wide) return false;
+        this.out[at] = `${L_SET.get(k)}${lo};${K_SET.get(k)}${hi};`;
         break;
       default:
-        if (kk === '') return false;
-        this.out[at] = `${kk}=${hi};${lk}=${lo};`;
+        if (!wide) return false;
+        this.out[at] = `${K_SET.get(k)}${hi};${L_SET.get(k)}${lo};`;
     }
     this.stAt = -1;
     return true;
@@ -811,8 +973,8 @@ export class FunctionCompiler {
     if (t === I64) {
       const lo = this.ex[h];
       const hi = this.eh[h];
-      const sl = `s${h}`;
-      const th = `t${h}`;
+      const sl = S_NAME.get(h);
+      const th = T_NAME.get(h);
       if (lo === sl) this.out.push(`${th}=${bare(hi)};`);
       else if (hi === th) this.out.push(`${sl}=${bare(lo)};`);
       else if (f & REFSLOT) {
@@ -877,9 +1039,9 @@ export class FunctionCompiler {
         continue;
       }
       if (i64) {
-        this.out.push(`s${d}=${bare(this.lo(src))};t${d}=${bare(this.hi(src))};`);
+        this.out.push(`${S_SET.get(d)}${bare(this.lo(src))};${T_SET.get(d)}${bare(this.hi(src))};`);
         if (d >= this.maxT) this.maxT = d + 1;
-      } else this.out.push(`s${d}=${bare(this.val(src))};`);
+      } else this.out.push(`${S_SET.get(d)}${bare(this.val(src))};`);
       if (d >= this.maxS) this.maxS = d + 1;
     }
   }
@@ -919,8 +1081,9 @@ export class FunctionCompiler {
     target.labelUsed = true;
     this.leaving(target.n);
     const region = target.region;
-    if (region !== null && region !== target) this.out.push(`j=${target.caseId};continue L${region.n};`);
-    else this.out.push(target.kind === Kind.loop ? `continue L${target.n};` : `break L${target.n};`);
+    if (region !== null && region !== target)
+      this.out.push(`${CASE_JUMP.get(target.caseId)}${CONTINUE_LABEL.get(region.n)}`);
+    else this.out.push(target.kind === Kind.loop ? CONTINUE_LABEL.get(target.n) : BREAK_LABEL.get(target.n));
   }
 
   /** Arguments of a call: the top `params.length` entries starting at height h. */
@@ -975,9 +1138,11 @@ export class FunctionCompiler {
       this.sp,
       !this.live,
       this.ctrl.length + 1,
-      new Map(this.facts),
-      new Map(this.align),
+      this.facts,
+      this.align,
     );
+    this.factsShared = true;
+    this.alignShared = true;
     for (const base of f.factsIn.keys()) this.holds(base, f);
     for (const base of f.alignIn.keys()) if (!f.factsIn.has(base)) this.holds(base, f);
     if (this.live) {
@@ -994,12 +1159,12 @@ export class FunctionCompiler {
     if (kind === Kind.loop) {
       // Reached again from the back edges: a fact about a local holds in the loop
       // only if the loop does not assign the local (see `forgetBase`).
-      for (const [base, fact] of this.facts) {
-        if (base !== '#' && fact.origin === null) this.facts.set(base, { end: fact.end, origin: f });
-      }
-      for (const [base, fact] of this.align) {
-        if (fact.origin === null) this.align.set(base, { tz: fact.tz, origin: f });
-      }
+      this.facts.forEach((fact, base) => {
+        if (base !== '#' && fact.origin === null) this.ownFacts().set(base, { end: fact.end, origin: f });
+      });
+      this.align.forEach((fact, base) => {
+        if (fact.origin === null) this.ownAlign().set(base, { tz: fact.tz, origin: f });
+      });
     }
     this.ctrl.push(f);
     this.frame = f;
@@ -1030,7 +1195,7 @@ export class FunctionCompiler {
     this.frame = fnFrame;
     // Declared i32 locals start at 0: aligned to anything.
     for (let i = params.length; i < localTypes.length; i++) {
-      if (localTypes[i] === I32) this.align.set(`l${i}`, { tz: 32, origin: null });
+      if (localTypes[i] === I32) this.ownAlign().set(L_NAME.get(i), alignKnown(32));
     }
 
     const out = this.out;
@@ -1094,8 +1259,7 @@ export class FunctionCompiler {
           f.segStart = -1;
           f.kind = Kind.else;
           f.unreachable = false;
-          this.facts = new Map(f.factsIn);
-          this.align = new Map(f.alignIn);
+          this.takeFacts(f);
           this.live = !f.dead;
           this.pushVals(f.params);
           if (!f.dead) this.matParams(f);
@@ -1152,8 +1316,7 @@ export class FunctionCompiler {
           // Where paths merge, only the facts from before the frame hold (a loop's
           // end and an unlabelled block's end are reached by falling through only).
           if (f.kind === Kind.if || f.kind === Kind.else || (f.kind === Kind.block && f.labelUsed)) {
-            this.facts = new Map(f.factsIn);
-            this.align = new Map(f.alignIn);
+            this.takeFacts(f);
           }
           if (f.kind === Kind.loop) {
             this.loopEnded(f);
@@ -1184,13 +1347,13 @@ export class FunctionCompiler {
           this.popVals(lt);
           this.pushVals(lt);
           if (live) {
-            const c = bare(this.cond(this.sp));
+            const test = `if(${bare(this.cond(this.sp))})`;
             this.sync();
             const at = out.length;
-            out.push(`if(${c}){`);
+            out.push(`${test}{`);
             this.emitBranch(target);
             // One statement (a jump, mostly) needs no braces.
-            if (out.length === at + 2 && oneStatement(out[at + 1])) out[at] = `if(${c})`;
+            if (out.length === at + 2 && oneStatement(out[at + 1])) out[at] = test;
             else out.push('}');
           }
           break;
@@ -1226,7 +1389,7 @@ export class FunctionCompiler {
             break;
           }
           this.pushVals(ft.results);
-          if (live) this.emitCall(h, `f${fi}(${this.args(h, ft.params)})`, ft.results);
+          if (live) this.emitCall(h, `${CALL_OPEN.get(fi)}${this.args(h, ft.params)})`, ft.results);
           break;
         }
         case Op.call_indirect:
@@ -1274,10 +1437,11 @@ export class FunctionCompiler {
           const h = this.sp;
           this.push(t);
           if (live) {
-            this.setPending(h, `l${k}`, t === I64 ? `k${k}` : '', SIMPLE, k);
+            const lk = L_NAME.get(k);
+            this.setPending(h, lk, t === I64 ? K_NAME.get(k) : '', SIMPLE, k);
             // Only alignment that holds here for sure: a value built on an
             // assumption (`origin`) would need the assumption recorded with it.
-            const al = this.align.get(`l${k}`);
+            const al = this.align.get(lk);
             if (al !== undefined && al.origin === null) this.ez[h] = al.tz;
           }
           break;
@@ -1295,45 +1459,44 @@ export class FunctionCompiler {
             // `l{k} ± c`: keeps an alignment assumed for l{k} up to c's (`ei`).
             const keep = this.ei[h] >= 0 && this.ei[h] >> 6 === k ? this.ei[h] & 63 : 0;
             this.flushLocal(k, h);
-            const lk = `l${k}`;
+            const lk = L_NAME.get(k);
             this.forgetBase(lk, keep);
             const kept = this.align.get(lk);
-            if (z > 0 && (kept === undefined || kept.origin === null))
-              this.align.set(lk, { tz: z, origin: null });
+            if (z > 0 && (kept === undefined || kept.origin === null)) this.ownAlign().set(lk, alignKnown(z));
             if (this.loops > 0) this.loopAssigned.add(k);
             // The last statement stored into slot h (see `retarget`).
             const fresh = this.stAt >= 0 && this.stH === h;
             if (t === I64) {
               const lo = this.lo(h);
               const hi = this.hi(h);
-              const kk = `k${k}`;
+              const kk = K_NAME.get(k);
               if (lo === lk && hi === kk) {
                 // local.set of its own value
-              } else if (fresh && this.ef[h] & MAT && this.retarget(h, lk, kk)) {
+              } else if (fresh && this.ef[h] & MAT && this.retarget(h, k, true)) {
                 // stored into the local directly
               } else if (
                 fresh &&
-                lo === `s${h}` &&
+                lo === S_NAME.get(h) &&
                 this.el[h] !== k &&
                 this.el[h] !== MANY_LOCALS &&
-                this.retarget(h, lk, '')
+                this.retarget(h, k, false)
               ) {
                 // the low half was, the high half reads it (a narrow load's `t{h}`)
-                out.push(`${kk}=${bare(hi.replace(slotRef(h), lk))};`);
+                out.push(`${K_SET.get(k)}${bare(hi.replace(slotRef(h), lk))};`);
               } else if (hi === kk) {
                 // the high half is the local's already
-                out.push(`${lk}=${bare(lo)};`);
+                out.push(`${L_SET.get(k)}${bare(lo)};`);
               } else if (this.el[h] === k || this.el[h] === MANY_LOCALS) {
                 this.usesX = true;
                 out.push(`x=${bare(lo)};${kk}=${bare(reuseLow(hi, lo, 'x'))};${lk}=x;`);
               } else out.push(`${lk}=${bare(lo)};${kk}=${bare(reuseLow(hi, lo, lk))};`);
             } else {
               const v = this.val(h);
-              if (v !== lk && !(fresh && v === `s${h}` && this.retarget(h, lk, '')))
-                out.push(`${lk}=${bare(v)};`);
+              if (v !== lk && !(fresh && v === S_NAME.get(h) && this.retarget(h, k, false)))
+                out.push(`${L_SET.get(k)}${bare(v)};`);
             }
             if (op === Op.local_tee) {
-              this.setPending(h, lk, t === I64 ? `k${k}` : '', SIMPLE, k);
+              this.setPending(h, lk, t === I64 ? K_NAME.get(k) : '', SIMPLE, k);
               this.ez[h] = z;
             }
           }
@@ -1350,9 +1513,9 @@ export class FunctionCompiler {
             const i64 = gt.type === I64;
             if (gt.mutable) {
               if (i64) {
-                this.stored(h, STORED_S_T, `G${g}.v`, `G${g}.h`);
+                this.stored(h, STORED_S_T, GLOBAL_LO.get(g), GLOBAL_HI.get(g));
                 this.setMat(h, true);
-              } else this.assign(h, `G${g}.v`);
+              } else this.assign(h, GLOBAL_LO.get(g));
             } else this.setPending(h, `GV${g}`, i64 ? `GH${g}` : '', SIMPLE, NO_LOCAL);
           }
           break;
@@ -1366,8 +1529,11 @@ export class FunctionCompiler {
           this.pop(gt.type);
           if (live) {
             const h = this.sp;
-            if (gt.type === I64) out.push(`G${g}.v=${bare(this.lo(h))};G${g}.h=${bare(this.hi(h))};`);
-            else out.push(`G${g}.v=${bare(this.val(h))};`);
+            if (gt.type === I64)
+              out.push(
+                `${GLOBAL_LO_SET.get(g)}${bare(this.lo(h))};${GLOBAL_HI_SET.get(g)}${bare(this.hi(h))};`,
+              );
+            else out.push(`${GLOBAL_LO_SET.get(g)}${bare(this.val(h))};`);
           }
           break;
         }
@@ -1384,10 +1550,8 @@ export class FunctionCompiler {
           const h = this.sp;
           this.push(I64);
           if (live) {
-            const v = r.i64;
-            const lo = Number(BigInt.asIntN(32, v));
-            const hi = Number(BigInt.asIntN(32, v >> 32n));
-            this.setPending(h, numLit(lo), numLit(hi), SIMPLE, NO_LOCAL);
+            // The halves as signed int32s, without the BigInt `r.i64` would make.
+            this.setPending(h, numLit(r.i64Lo), numLit(r.i64Hi), SIMPLE, NO_LOCAL);
           }
           break;
         }
@@ -1560,17 +1724,20 @@ export class FunctionCompiler {
       if (allSame) this.emitBranch(def);
       else {
         this.out.push(`switch(${idx}){`);
-        // Group the cases by target depth; each target's code once.
-        const seen = new Set<number>();
+        // Group the cases by target depth, in the order the depths first
+        // occur; each target's code once. One pass: Go's resumable functions
+        // have br_tables of thousands of targets.
+        const groups = new Map<number, string>();
         for (let i = 0; i < targets.length; i++) {
           const d = targets[i];
-          if (d === r.brDefault || seen.has(d)) continue;
-          seen.add(d);
-          let cases = '';
-          for (let j = i; j < targets.length; j++) if (targets[j] === d) cases += `case ${j}:`;
+          if (d === r.brDefault) continue;
+          const cases = groups.get(d);
+          groups.set(d, cases === undefined ? CASE_LABEL.get(i) : cases + CASE_LABEL.get(i));
+        }
+        groups.forEach((cases, d) => {
           this.out.push(cases);
           this.emitBranch(this.labelFrame(d));
-        }
+        });
         this.out.push('default:');
         this.emitBranch(def);
         this.out.push('}');
@@ -1775,95 +1942,110 @@ export class FunctionCompiler {
     if (op === Op.i64_store8 || op === Op.i64_store16 || op === Op.i64_store32) this.loOnly(v);
     const a = this.simple(h);
     const lit = litValue(a);
-    const end = offset + size;
+    // Texts are made only where they are used (a check left out has none, the
+    // high word's address is for i64 only); the length and the trap are named
+    // whether or not the check is left out.
+    const wide = op === Op.i64_load || op === Op.i64_store;
+    this.mv(names.len);
+    this.traps |= 1 << 1;
     let ea: string;
-    let ea4: string;
+    let ea4 = '';
+    // The int32 address of a non-constant one (see `alignedIndex`).
+    let e = a;
     if (lit !== null) {
-      const e = (lit >>> 0) + offset;
-      ea4 = numLit(e + 4);
-      this.boundsCheck('#', e + size, `if(${this.mv(names.len)}<${e + size})${this.trap(1)}`);
-      ea = numLit(e);
+      const c = (lit >>> 0) + offset;
+      this.boundsCheck('#', c + size, names);
+      ea = numLit(c);
+      if (wide) ea4 = numLit(c + 4);
     } else {
-      this.boundsCheck(a, end, `if(${a}>>>0>${this.mv(names.len)}-${end})${this.trap(1)}`);
+      this.boundsCheck(a, offset + size, names);
       // A memory that cannot exceed 2 GiB has its checked addresses below 2^31:
       // the int32 sum is the address, with nothing left for V8 to check (`>>>0`
       // would be speculated on and checked to stay below 2^31 anyway).
       const max = this.env.memories[m].limits.max;
-      const u = max !== null && max <= 32768 ? '' : '>>>0';
-      let e = a;
+      const unsigned = !(max !== null && max <= 32768);
       if (offset !== 0) {
         // The int32 sum, measured faster in V8 than `a+offset>>>0`: in place
         // where the address is used once, else in the scratch first.
-        if (op !== Op.i64_load && op !== Op.i64_store) e = `(${a}+${offset}|0)`;
+        if (!wide) e = `(${a}+${offset}|0)`;
         else {
           this.usesX = true;
           out.push(`x=${a}+${offset}|0;`);
           e = 'x';
         }
       }
-      ea = `${e}${u}`;
+      ea = unsigned ? `${e}>>>0` : e;
       // The high word's address, int32 sum then unsigned (exact: the check
       // keeps it below 2^32), which V8 adds as int32 without an overflow check.
-      ea4 = u === '' ? `${e}+4|0` : `${e}+4>>>0`;
+      if (wide) ea4 = unsigned ? `${e}+4>>>0` : `${e}+4|0`;
     }
-    const DV = names.dv.local;
-    const U8 = (): string => this.mv(names.u8);
     // An address known to be aligned uses a typed array: cheaper in V8 than a
     // DataView call, and its stores leave what V8 knows of other objects intact.
-    const ta = this.alignedIndex(op, h, a, lit, offset, size, ea);
-    if (ta !== null) {
-      const I32 = (i: string): string => `${this.mv(names.i32)}[${i}]`;
-      const F64 = (i: string): string => `${this.mv(names.f64)}[${i}]`;
-      const i1 = lit !== null ? numLit(Number(ta.index) + 1) : `(${ta.index})+1`;
-      let fast: string;
+    const index = this.alignedIndex(op, h, a, lit, offset, size, e);
+    if (index !== null) {
       let lo = '';
       let hi = '';
+      let fast = '';
       switch (op) {
         case Op.i32_load:
-          lo = I32(ta.index);
-          fast = `s${h}=${lo};`;
+          lo = `${this.mv(names.i32)}[${index}]`;
           break;
         case Op.f64_load:
-          lo = F64(ta.index);
-          fast = `s${h}=${lo};`;
+          lo = `${this.mv(names.f64)}[${index}]`;
           break;
-        case Op.i64_load:
-          lo = I32(ta.index);
-          hi = I32(i1);
-          fast = `t${h}=${hi};s${h}=${lo};`;
+        case Op.i64_load: {
+          const I = this.mv(names.i32);
+          lo = `${I}[${index}]`;
+          hi = `${I}[${nextIndex(index, lit)}]`;
           break;
+        }
         case Op.i32_store:
-          fast = `${I32(ta.index)}=${bare(this.val(v))};`;
+          fast = `${this.mv(names.i32)}[${index}]=${bare(this.val(v))};`;
           break;
         case Op.f64_store:
-          fast = `${F64(ta.index)}=${bare(this.val(v))};`;
+          fast = `${this.mv(names.f64)}[${index}]=${bare(this.val(v))};`;
           break;
-        default:
+        default: {
           // i64.store
-          fast = `${I32(ta.index)}=${bare(this.lo(v))};${I32(i1)}=${bare(this.hi(v))};`;
+          const I = this.mv(names.i32);
+          fast = `${I}[${index}]=${bare(this.lo(v))};${I}[${nextIndex(index, lit)}]=${bare(this.hi(v))};`;
+        }
       }
-      const at = out.length;
-      this.emitMemAccessDV(op, h, v, DV, ea, ea4, U8);
-      const slow = out.splice(at).join('');
       this.stAt = -1;
-      if (ta.origin !== null)
-        this.pending.push({ at, text: slow, base: a, origin: ta.origin, need: ta.need, view: names.dv.name });
-      if (ta.origin === null && lo !== '') this.stored(h, hi === '' ? STORED_S : STORED_T_S, lo, hi);
-      else out.push(fast);
+      const origin = this.taOrigin;
+      if (origin !== null) {
+        // On an assumption: the DataView access replaces it if that fails.
+        this.pending.push({
+          at: out.length,
+          text: this.slowAccess(op, h, v, names.dv.local, ea, ea4),
+          base: a,
+          origin,
+          need: this.taNeed,
+          view: names.dv.name,
+        });
+      }
+      if (lo === '') out.push(fast);
+      else if (origin === null) this.stored(h, hi === '' ? STORED_S : STORED_T_S, lo, hi);
+      else out.push(hi === '' ? `${S_SET.get(h)}${lo};` : `${T_SET.get(h)}${hi};${S_SET.get(h)}${lo};`);
       if (op === Op.i32_load || op === Op.f64_load) this.setMat(h, false);
       else if (op === Op.i64_load) this.setMat(h, true);
       return;
     }
     if (size > 1) this.mv(names.dv);
-    this.emitMemAccessDV(op, h, v, DV, ea, ea4, U8);
+    this.emitMemAccessDV(op, h, v, names, ea, ea4);
   }
+
+  /** Where `alignedIndex` found the access's alignment: as `Fact.origin`, and the trailing zero bits needed. */
+  taOrigin: Frame | null = null;
+  taNeed = 0;
 
   /**
    * The typed-array index of an access whose address is known to be a multiple
-   * of its size (i32, i64 as two i32s, f64), or null. Known: a constant address,
-   * a local whose alignment is known (`align`, possibly on an assumption made at
-   * a loop's entry: `origin`), or an operand whose value's alignment is known
-   * (`ez`). Offsets keep the alignment when they are multiples of it.
+   * of its size (i32, i64 as two i32s, f64), or null; `e` is the int32 address
+   * of a non-constant one. Known: a constant address, a local whose alignment
+   * is known (`align`, possibly on an assumption made at a loop's entry:
+   * `origin`, left in `taOrigin`), or an operand whose value's alignment is
+   * known (`ez`). Offsets keep the alignment when they are multiples of it.
    */
   alignedIndex(
     op: number,
@@ -1872,121 +2054,136 @@ export class FunctionCompiler {
     lit: number | null,
     offset: number,
     size: number,
-    ea: string,
-  ): { index: string; origin: Frame | null; need: number } | null {
+    e: string,
+  ): string | null {
     if (!LITTLE_ENDIAN) return null;
     let sh: number;
     if (op === Op.i32_load || op === Op.i32_store || op === Op.i64_load || op === Op.i64_store) sh = 2;
     else if (op === Op.f64_load || op === Op.f64_store) sh = 3;
     else return null;
     const unit = 1 << sh;
+    this.taNeed = sh;
+    this.taOrigin = null;
     if (lit !== null) {
-      const e = (lit >>> 0) + offset;
-      return e % unit === 0 && e + size <= 2 ** 32
-        ? { index: numLit(e / unit), origin: null, need: sh }
-        : null;
+      const c = (lit >>> 0) + offset;
+      return c % unit === 0 && c + size <= 2 ** 32 ? numLit(c / unit) : null;
     }
     if (offset % unit !== 0) return null;
-    let origin: Frame | null = null;
-    if (/^l\d+$/.test(a)) {
+    if (isLocalName(a)) {
       const al = this.align.get(a);
       if (al === undefined || al.tz < sh) return null;
-      origin = al.origin;
+      this.taOrigin = al.origin;
     } else if (this.ez[h] < sh) return null;
-    // The int32 address (`ea` less its `>>>0`): `>>>sh` makes it unsigned and exact.
-    const e = ea.endsWith('>>>0') ? ea.slice(0, -4) : ea;
-    return { index: `${e}>>>${sh}`, origin, need: sh };
+    // `>>>sh` makes the int32 address unsigned and exact.
+    return `${e}>>>${sh}`;
+  }
+
+  /** The DataView statement of a typed-array access (`emitMemAccess`), for when its assumption fails. */
+  slowAccess(op: number, h: number, v: number, DV: string, ea: string, ea4: string): string {
+    switch (op) {
+      case Op.i32_load:
+        return `${S_SET.get(h)}${DV}.i(${ea},true);`;
+      case Op.f64_load:
+        return `${S_SET.get(h)}${DV}.d(${ea},true);`;
+      case Op.i64_load:
+        return `${T_SET.get(h)}${DV}.i(${ea4},true);${S_SET.get(h)}${DV}.i(${ea},true);`;
+      case Op.i32_store:
+        return `${DV}.I(${ea},${bare(this.val(v))},true);`;
+      case Op.f64_store:
+        return `${DV}.D(${ea},${bare(this.val(v))},true);`;
+      default:
+        // i64.store
+        return `${DV}.I(${ea},${bare(this.lo(v))},true);${DV}.I(${ea4},${bare(this.hi(v))},true);`;
+    }
   }
 
   /** A load or store through the DataView (or the byte array). */
-  emitMemAccessDV(
-    op: number,
-    h: number,
-    v: number,
-    DV: string,
-    ea: string,
-    ea4: string,
-    U8: () => string,
-  ): void {
+  emitMemAccessDV(op: number, h: number, v: number, names: MemNames, ea: string, ea4: string): void {
     const out = this.out;
+    const dv = names.dvCalls;
     switch (op) {
       case Op.i32_load:
-        this.assign(h, `${DV}.i(${ea},true)`);
+        this.assign(h, `${dv.i}${ea}${LE_END}`);
         return;
       case Op.i32_load8_s:
-        this.assign(h, `${U8()}[${ea}]<<24>>24`);
+        this.assign(h, `${this.u8Index(names)}${ea}]<<24>>24`);
         return;
       case Op.i32_load8_u:
-        this.assign(h, `${U8()}[${ea}]`);
+        this.assign(h, `${this.u8Index(names)}${ea}]`);
         return;
       case Op.i32_load16_s:
-        this.assign(h, `${DV}.h(${ea},true)`);
+        this.assign(h, `${dv.h}${ea}${LE_END}`);
         return;
       case Op.i32_load16_u:
-        this.assign(h, `${DV}.u(${ea},true)`);
+        this.assign(h, `${dv.u}${ea}${LE_END}`);
         return;
       case Op.f32_load:
-        this.assign(h, `loadF32(${DV},${ea})`);
-        this.rawF32.set(h, { at: out.length - 1, text: `s${h}=${DV}.f(${ea},true);` });
+        this.assign(h, `${dv.loadF32}${ea})`);
+        this.rawF32.set(h, { at: out.length - 1, text: `${S_SET.get(h)}${dv.f}${ea}${LE_END};` });
         return;
       case Op.f64_load:
-        this.assign(h, `${DV}.d(${ea},true)`);
+        this.assign(h, `${dv.d}${ea}${LE_END}`);
         return;
-      case Op.i64_load: {
+      case Op.i64_load:
         // High word first: the address may be in `s{h}`.
-        const lo = `${DV}.i(${ea},true)`;
-        const hi = `${DV}.i(${ea4},true)`;
-        this.stored(h, STORED_T_S, lo, hi);
+        this.stored(h, STORED_T_S, `${dv.i}${ea}${LE_END}`, `${dv.i}${ea4}${LE_END}`);
         break;
-      }
       case Op.i64_load8_s:
-        this.narrow64(h, `${U8()}[${ea}]<<24>>24`, true);
+        this.narrow64(h, `${this.u8Index(names)}${ea}]<<24>>24`, true);
         return;
       case Op.i64_load8_u:
-        this.narrow64(h, `${U8()}[${ea}]`, false);
+        this.narrow64(h, `${this.u8Index(names)}${ea}]`, false);
         return;
       case Op.i64_load16_s:
-        this.narrow64(h, `${DV}.h(${ea},true)`, true);
+        this.narrow64(h, `${dv.h}${ea}${LE_END}`, true);
         return;
       case Op.i64_load16_u:
-        this.narrow64(h, `${DV}.u(${ea},true)`, false);
+        this.narrow64(h, `${dv.u}${ea}${LE_END}`, false);
         return;
       case Op.i64_load32_s:
-        this.narrow64(h, `${DV}.i(${ea},true)`, true);
+        this.narrow64(h, `${dv.i}${ea}${LE_END}`, true);
         return;
       case Op.i64_load32_u:
-        this.narrow64(h, `${DV}.i(${ea},true)`, false);
+        this.narrow64(h, `${dv.i}${ea}${LE_END}`, false);
         return;
       case Op.i32_store:
-        out.push(`${DV}.I(${ea},${bare(this.val(v))},true);`);
+        out.push(`${dv.I}${ea},${bare(this.val(v))}${LE_STORE_END}`);
         return;
       case Op.i32_store8:
-        out.push(`${U8()}[${ea}]=${bare(this.val(v))};`);
+        out.push(`${this.u8Index(names)}${ea}]=${bare(this.val(v))};`);
         return;
       case Op.i32_store16:
-        out.push(`${DV}.H(${ea},${bare(this.val(v))},true);`);
+        out.push(`${dv.H}${ea},${bare(this.val(v))}${LE_STORE_END}`);
         return;
       case Op.f32_store:
-        if (this.ef[v] & QUIET) out.push(`${DV}.F(${ea},${bare(this.val(v))},true);`);
-        else out.push(`storeF32(${DV},${ea},${bare(this.val(v))});`);
+        if (this.ef[v] & QUIET) out.push(`${dv.F}${ea},${bare(this.val(v))}${LE_STORE_END}`);
+        else out.push(`${dv.storeF32}${ea},${bare(this.val(v))});`);
         return;
       case Op.f64_store:
-        out.push(`${DV}.D(${ea},${bare(this.val(v))},true);`);
+        out.push(`${dv.D}${ea},${bare(this.val(v))}${LE_STORE_END}`);
         return;
       case Op.i64_store:
-        out.push(`${DV}.I(${ea},${bare(this.lo(v))},true);${DV}.I(${ea4},${bare(this.hi(v))},true);`);
+        out.push(
+          `${dv.I}${ea},${bare(this.lo(v))}${LE_STORE_END}${dv.I}${ea4},${bare(this.hi(v))}${LE_STORE_END}`,
+        );
         return;
       case Op.i64_store8:
-        out.push(`${U8()}[${ea}]=${bare(this.lo(v))};`);
+        out.push(`${this.u8Index(names)}${ea}]=${bare(this.lo(v))};`);
         return;
       case Op.i64_store16:
-        out.push(`${DV}.H(${ea},${bare(this.lo(v))},true);`);
+        out.push(`${dv.H}${ea},${bare(this.lo(v))}${LE_STORE_END}`);
         return;
       case Op.i64_store32:
-        out.push(`${DV}.I(${ea},${bare(this.lo(v))},true);`);
+        out.push(`${dv.I}${ea},${bare(this.lo(v))}${LE_STORE_END}`);
         return;
     }
     this.setMat(h, true);
+  }
+
+  /** `B{m}[`: the byte array indexed (its view used). */
+  u8Index(names: MemNames): string {
+    this.mv(names.u8);
+    return names.u8Open;
   }
 
   /**
@@ -2001,15 +2198,17 @@ export class FunctionCompiler {
   }
 
   /**
-   * Emits `check`, the bounds check of `end` bytes past `base` (a local `l{k}`,
-   * or '#' for constant addresses), unless a passed check implies it. Memory
+   * Emits the bounds check of `end` bytes past `base` (`checkText`; a local
+   * `l{k}`, '#' for constant addresses, or another operand, whose checks are
+   * not tracked), unless a passed check implies it; its text is made only if
+   * it is emitted or may come back (`Pending`). Memory
    * never shrinks, so a passed check stays true while the base keeps its value,
    * on every path the check dominates (see the frame handling of `facts`).
    */
-  boundsCheck(base: string, end: number, check: string): void {
-    const tracked = base === '#' || /^l\d+$/.test(base);
+  boundsCheck(base: string, end: number, names: MemNames): void {
+    const tracked = base === '#' || isLocalName(base);
     if (!tracked) {
-      this.out.push(check);
+      this.out.push(checkText(base, end, names));
       return;
     }
     const known = this.facts.get(base);
@@ -2017,7 +2216,7 @@ export class FunctionCompiler {
       if (known.origin !== null) {
         this.pending.push({
           at: this.out.length,
-          text: check,
+          text: checkText(base, end, names),
           base,
           origin: known.origin,
           need: Infinity,
@@ -2027,20 +2226,20 @@ export class FunctionCompiler {
       }
       return;
     }
-    this.facts.set(base, { end, origin: null });
-    this.out.push(check);
+    this.ownFacts().set(base, { end, origin: null });
+    this.out.push(checkText(base, end, names));
   }
 
   /** A local is assigned: checks on it no longer hold, and those left out in open loops on that assumption come back. */
   forgetBase(base: string, keepTz = 0): void {
-    this.facts.delete(base);
+    if (this.facts.has(base)) this.ownFacts().delete(base);
     // An assumed alignment that the new value keeps (`keepTz` trailing zeros,
     // see `local.set`) still holds at the loop's entry, weakened to `keepTz`.
     const al = this.align.get(base);
     if (al !== undefined && al.origin !== null && keepTz > 0) {
-      this.align.set(base, { tz: Math.min(al.tz, keepTz), origin: al.origin });
+      this.ownAlign().set(base, { tz: Math.min(al.tz, keepTz), origin: al.origin });
     } else {
-      this.align.delete(base);
+      if (al !== undefined) this.ownAlign().delete(base);
       keepTz = 0;
     }
     // The open frames whose entry facts name the base (`holders`): a frame
@@ -2064,13 +2263,44 @@ export class FunctionCompiler {
       if (kept === 0) this.holders.delete(base);
       else hs.length = kept;
     }
-    if (this.pending.length === 0) return;
-    this.pending = this.pending.filter((p) => {
-      if (p.base !== base || !p.origin.open || p.need <= keepTz) return true;
-      this.out[p.at] = p.text;
-      if (p.view !== '') this.views.add(p.view);
-      return false;
-    });
+    // In place: a local is assigned at about every other instruction.
+    const pending = this.pending;
+    let kept = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i];
+      if (p.base !== base || !p.origin.open || p.need <= keepTz) pending[kept++] = p;
+      else {
+        this.out[p.at] = p.text;
+        if (p.view !== '') this.views.add(p.view);
+      }
+    }
+    pending.length = kept;
+  }
+
+  /** `facts`, copied first if a frame's entry facts are the same map (see `factsShared`). */
+  ownFacts(): Map<string, Fact> {
+    if (this.factsShared) {
+      this.facts = new Map(this.facts);
+      this.factsShared = false;
+    }
+    return this.facts;
+  }
+
+  /** `align`, copied first if shared (see `factsShared`). */
+  ownAlign(): Map<string, AlignFact> {
+    if (this.alignShared) {
+      this.align = new Map(this.align);
+      this.alignShared = false;
+    }
+    return this.align;
+  }
+
+  /** At a merge point: the facts are frame `f`'s entry facts again (shared, see `factsShared`). */
+  takeFacts(f: Frame): void {
+    this.facts = f.factsIn;
+    this.align = f.alignIn;
+    this.factsShared = true;
+    this.alignShared = true;
   }
 
   /**
@@ -2088,6 +2318,8 @@ export class FunctionCompiler {
     const out = this.out;
     if (f.segStart < 0) {
       f.segStart = out.length;
+      // f is the top of the control stack.
+      this.segClear = this.ctrl.length;
       out.push('');
       f.segScan = out.length;
       f.segSize = 0;
@@ -2111,7 +2343,12 @@ export class FunctionCompiler {
   /** A branch to the frame at control depth `n` (0: a return) leaves the segments of it and of frames inside it. */
   leaving(n: number): void {
     const ctrl = this.ctrl;
-    for (let i = ctrl.length - 1; i >= 0 && ctrl[i].n >= n; i--) ctrl[i].segStart = -1;
+    // From below the frames already left (`segClear`): a br_table with
+    // thousands of targets at as many depths would otherwise visit every
+    // frame above each target.
+    let i = Math.min(ctrl.length, this.segClear) - 1;
+    for (; i >= 0 && ctrl[i].n >= n; i--) ctrl[i].segStart = -1;
+    this.segClear = i + 1;
   }
 
   /** Frame `f` starts with a fact about `base` (see `forgetBase`). */
@@ -2124,12 +2361,12 @@ export class FunctionCompiler {
   /** The end of loop `f`: the assumptions made at its entry held (it assigned none of those bases). */
   loopEnded(f: Frame): void {
     if (this.pending.length > 0) this.pending = this.pending.filter((p) => p.origin !== f);
-    for (const [base, fact] of this.facts) {
-      if (fact.origin === f) this.facts.set(base, { end: fact.end, origin: null });
-    }
-    for (const [base, fact] of this.align) {
-      if (fact.origin === f) this.align.set(base, { tz: fact.tz, origin: null });
-    }
+    this.facts.forEach((fact, base) => {
+      if (fact.origin === f) this.ownFacts().set(base, { end: fact.end, origin: null });
+    });
+    this.align.forEach((fact, base) => {
+      if (fact.origin === f) this.ownAlign().set(base, alignKnown(fact.tz));
+    });
   }
 
   /**
@@ -2141,7 +2378,7 @@ export class FunctionCompiler {
    */
   trap(code: number): string {
     this.traps |= 1 << code;
-    return `break T${code};`;
+    return TRAP_JUMP.get(code);
   }
 
   /**
@@ -2237,8 +2474,8 @@ export class FunctionCompiler {
     // Slots and scratch as `var`: a `let` without initializer still costs an
     // explicit `undefined` store in V8's bytecode.
     const vars: string[] = [];
-    for (let h = 0; h < this.maxS; h++) vars.push(`s${h}`);
-    for (let h = 0; h < this.maxT; h++) vars.push(`t${h}`);
+    for (let h = 0; h < this.maxS; h++) vars.push(S_NAME.get(h));
+    for (let h = 0; h < this.maxT; h++) vars.push(T_NAME.get(h));
     if (this.usesX) vars.push('x');
     if (this.usesJ) vars.push('j');
     if (this.usesImul) vars.push('$imul=imul');
@@ -2335,10 +2572,17 @@ function oneStatement(s: string): boolean {
   );
 }
 
-/** Reads of slot `s{h}` in an expression. */
+/** Reads of slot `s{h}` in an expression (made once per h: a global regular expression's `replace` starts at 0). */
 function slotRef(h: number): RegExp {
-  return new RegExp(`(?<![\\w$])s${h}(?![\\w$])`, 'g');
+  let re = SLOT_REFS.get(h);
+  if (re === undefined) {
+    re = new RegExp(`(?<![\\w$])s${h}(?![\\w$])`, 'g');
+    SLOT_REFS.set(h, re);
+  }
+  return re;
 }
+
+const SLOT_REFS = new Map<number, RegExp>();
 
 /** Trailing zero bits of an int32 (32 for 0). */
 export function tz32(v: number): number {

@@ -8,11 +8,14 @@ import { Op } from '@wasmloom/binary';
 import {
   BOOL,
   type FunctionCompiler,
+  localIndex,
   mergeLoc,
   numLit,
   QUIET,
   reuseLow,
+  S_NAME,
   SIMPLE,
+  T_SET,
   tz32,
 } from './compile-function.js';
 
@@ -493,14 +496,10 @@ function un(c: FunctionCompiler, h: number, expr: string, flags: number): void {
  */
 function stepOfLocal(c: FunctionCompiler, h: number, commutes: boolean): number {
   const b = h + 1;
-  const local = (e: number): number => {
-    const m = /^l(\d+)$/.exec(c.ex[e]);
-    return m !== null && (c.ef[e] & SIMPLE) !== 0 ? Number(m[1]) : -1;
-  };
-  let k = local(h);
+  let k = (c.ef[h] & SIMPLE) !== 0 ? localIndex(c.ex[h]) : -1;
   let v = litValue(c.ex[b]);
   if ((k < 0 || v === null) && commutes) {
-    k = local(b);
+    k = (c.ef[b] & SIMPLE) !== 0 ? localIndex(c.ex[b]) : -1;
     v = litValue(c.ex[h]);
   }
   if (k < 0 || v === null) return -1;
@@ -539,14 +538,13 @@ function call64(c: FunctionCompiler, h: number, call: string): void {
  * small callees are what V8 inlines).
  */
 function addHi(a: string, b: string, carry: string): string {
-  const terms = [a, b].filter((t) => t !== '0');
   if (carry === '') {
-    if (terms.length === 0) return '0';
-    if (terms.length === 1) return terms[0];
-    return `(${terms[0]}+${terms[1]}|0)`;
+    if (a === '0') return b;
+    if (b === '0') return a;
+    return `(${a}+${b}|0)`;
   }
-  if (terms.length === 0) terms.push('0');
-  return `(${terms.join('+')}${carry}|0)`;
+  const terms = a === '0' ? b : b === '0' ? a : `${a}+${b}`;
+  return `(${terms}${carry}|0)`;
 }
 
 function cmp64(c: FunctionCompiler, h: number, rel: string, unsigned: boolean): void {
@@ -568,18 +566,20 @@ function cmp64(c: FunctionCompiler, h: number, rel: string, unsigned: boolean): 
  * flipped instead, which has nothing to speculate on.
  */
 export function ucmp(c: FunctionCompiler, a: string, rel: string, b: string): string {
-  if (c.rarelyRun()) {
-    const f = (e: string): string => {
-      const v = litValue(e);
-      return v !== null ? numLit((v ^ -2147483648) | 0) : `(${e}^-2147483648)`;
-    };
-    return `${f(a)}${rel}${f(b)}`;
-  }
-  const u = (e: string): string => {
-    const v = litValue(e);
-    return v !== null ? `${v >>> 0}` : `${e}>>>0`;
-  };
-  return `${u(a)}${rel}${u(b)}`;
+  if (c.rarelyRun()) return `${signFlipped(a)}${rel}${signFlipped(b)}`;
+  return `${unsignedOperand(a)}${rel}${unsignedOperand(b)}`;
+}
+
+/** An operand of `ucmp` with its sign bit flipped. */
+function signFlipped(e: string): string {
+  const v = litValue(e);
+  return v !== null ? numLit((v ^ -2147483648) | 0) : `(${e}^-2147483648)`;
+}
+
+/** An operand of `ucmp` as unsigned. */
+function unsignedOperand(e: string): string {
+  const v = litValue(e);
+  return v !== null ? `${v >>> 0}` : `${e}>>>0`;
 }
 
 /**
@@ -677,7 +677,7 @@ function mul64(c: FunctionCompiler, h: number): void {
     ah = reuseLow(ah, al, 'x');
     al = 'x';
   }
-  const lo = `s${h}`;
+  const lo = S_NAME.get(h);
   const terms: string[] = [];
   const ahv = litValue(ah);
   const bhv = litValue(bh);
@@ -687,7 +687,7 @@ function mul64(c: FunctionCompiler, h: number): void {
   if (c.rarelyRun()) {
     terms.push(`((${d}-(${lo}=${imul(c, al, bl)}))*${INV_2_32}+0.5|0)-(${lo}>>>31)`);
   } else terms.push(`((${d}-((${lo}=${imul(c, al, bl)})>>>0))*${INV_2_32}+0.5|0)`);
-  c.emit(`t${h}=(${terms.join('+')}|0);`);
+  c.emit(`${T_SET.get(h)}(${terms.join('+')}|0);`);
   c.setMat(h, true);
 }
 
