@@ -3,6 +3,7 @@
  * the API tests. Every module here is valid for Node's native engine too, so
  * each test can run it on both.
  */
+import { sleb64 } from '@wasmloom/binary';
 import { body, module, section, str, uleb, vec } from './wasm-bytes.js';
 
 export const I32 = 0x7f;
@@ -25,17 +26,7 @@ export function limits(min: number, max?: number): number[] {
 
 /** Signed LEB128 (for i32.const / i64.const immediates). */
 export function sleb(n: number | bigint): number[] {
-  let v = BigInt(n);
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
+  return sleb64(BigInt(n));
 }
 
 export const imp = (mod: string, name: string, k: number, ...desc: number[]) => [
