@@ -14,6 +14,21 @@ import {
   I32,
 } from './types.js';
 
+/**
+ * Segments of at most this many bytes are copied byte by byte: below it, a
+ * loop beats making a view for `set` (most of esbuild-wasm's 98,450 are).
+ */
+const COPY_LOOP_MAX = 64;
+
+/** Copies `src[start, end)` to `dst` at `at`: small runs by a loop (`COPY_LOOP_MAX`), others with `set`. */
+export function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  if (end - start <= COPY_LOOP_MAX) {
+    for (let s = start; s < end; s++) dst[at++] = src[s];
+  } else {
+    dst.set(src.subarray(start, end), at);
+  }
+}
+
 /** Number of segments. */
 export function dataSegmentCount(data: DataSegments): number {
   return data.ends.length;

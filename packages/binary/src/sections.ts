@@ -10,6 +10,8 @@
  * views of the streamed buffer; the data segments of one section share one
  * copy of their bytes.
  */
+
+import { copyBytes } from './data-segments.js';
 import { invalid, malformed } from './errors.js';
 import { Op } from './opcodes.js';
 import { OperatorReader, readRefType, readValType } from './operator-reader.js';
@@ -502,12 +504,6 @@ export interface DecodedData {
 }
 
 /**
- * Segments of at most this many bytes are copied byte by byte: below it, a
- * loop beats making a view for `set` (most of esbuild-wasm's 98,450 are).
- */
-const COPY_LOOP_MAX = 64;
-
-/**
  * The data section in the compact form of `DataSegments`: the segments'
  * bytes copied together into one array owned by the module, and no object
  * per segment unless its offset is not the usual `i32.const n` on memory 0.
@@ -570,12 +566,7 @@ export function decodeDataSection(r: Reader, f: Features): DecodedData {
   let start = 0;
   for (let i = 0; i < count; i++) {
     const end = ends[i];
-    const src = from[i];
-    if (end - start <= COPY_LOOP_MAX) {
-      for (let k = start, s = src; k < end; k++, s++) bytes[k] = b[s];
-    } else {
-      bytes.set(b.subarray(src, src + end - start), start);
-    }
+    copyBytes(b, from[i], from[i] + end - start, bytes, start);
     start = end;
   }
   return { segments: { bytes, ends, kinds, offsets, placements }, offsets: segmentOffsets };

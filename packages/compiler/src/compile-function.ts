@@ -18,7 +18,7 @@
  *   part that made its high half (`loOnly`).
  * - Text is kept short (sources are most of what a compiled module holds, and
  *   V8 parses them at instantiation): the memory bindings' local copies have
- *   one-letter names (`viewLocal`), the DataView accessors one-letter aliases
+ *   one-letter names (`View`), the DataView accessors one-letter aliases
  *   (runtime helpers.ts, `MemoryView`), and expressions written as statements,
  *   arguments or conditions lose their outer parentheses (`bare`).
  * - Blocks are labelled blocks, loops `for(;;)` with `continue`, if/else is
@@ -279,28 +279,14 @@ const VARIABLE = /(?<![\w$.])(?:[lkstDNBIF]\d+|x|j|\$[A-Za-z_]\w*)(?![\w$])/g;
 const ASSIGNED = /(?<![\w$.])([lkstDNBIF]\d+|x|j|\$[A-Za-z_]\w*)(?:=(?!=)|[-+*/%&|^]=|<<=|>>>?=)/g;
 
 /**
- * The function-local copy of memory binding `name` (abi.ts): `N{m}` for the
- * byte length `LEN{m}`, `D{m}` for the DataView `DV{m}`, `B{m}` for the bytes
+ * A memory binding (abi.ts) and its function-local copy: `N{m}` for the byte
+ * length `LEN{m}`, `D{m}` for the DataView `DV{m}`, `B{m}` for the bytes
  * `U8{m}`, `I{m}` and `F{m}` for `I32_{m}` and `F64_{m}`. One or two letters
  * fewer at each of the millions of accesses a large module has (esbuild-wasm:
  * 1.2 M DataView calls, 0.6 M bounds checks), and no factory binding or
- * helper has such a name (runtime instance.ts checks the helpers).
+ * helper has such a name (runtime instance.ts checks the helpers). Made once
+ * per memory (`memNames`), so a `View` is also its own identity in `views`.
  */
-export function viewLocal(name: string): string {
-  let local = VIEW_LOCALS.get(name);
-  if (local === undefined) {
-    const m = /^(LEN|DV|U8|I32_|F64_)(\d+)$/.exec(name);
-    if (m === null) throw new Error(`not a memory binding: ${name}`);
-    local = `${VIEW_LETTER[m[1]]}${m[2]}`;
-    VIEW_LOCALS.set(name, local);
-  }
-  return local;
-}
-
-const VIEW_LETTER: Record<string, string> = { LEN: 'N', DV: 'D', U8: 'B', I32_: 'I', F64_: 'F' };
-const VIEW_LOCALS = new Map<string, string>();
-
-/** A memory binding's name (abi.ts) and its local copy's (`viewLocal`). */
 interface View {
   name: string;
   local: string;
@@ -344,17 +330,17 @@ const MEM_NAMES: MemNames[] = [];
 function memNames(m: number): MemNames {
   let names = MEM_NAMES[m];
   if (names === undefined) {
-    const view = (name: string): View => ({ name, local: viewLocal(name) });
-    const len = view(`LEN${m}`);
-    const dv = view(`DV${m}`);
-    const u8 = view(`U8${m}`);
+    const view = (name: string, letter: string): View => ({ name: `${name}${m}`, local: `${letter}${m}` });
+    const len = view('LEN', 'N');
+    const dv = view('DV', 'D');
+    const u8 = view('U8', 'B');
     const D = dv.local;
     names = {
       len,
       dv,
       u8,
-      i32: view(`I32_${m}`),
-      f64: view(`F64_${m}`),
+      i32: view('I32_', 'I'),
+      f64: view('F64_', 'F'),
       u8Open: `${u8.local}[`,
       checkConst: `if(${len.local}<`,
       checkOver: `>>>0>${len.local}-`,
@@ -452,8 +438,8 @@ interface Pending {
   origin: Frame;
   /** Trailing zero bits of the base an access needs; Infinity for a check (any new value undoes it). */
   need: number;
-  /** A memory binding `text` uses (see `mv`). */
-  view: string;
+  /** A memory binding `text` uses (see `mv`), or null. */
+  view: View | null;
 }
 
 /** Access size in bytes of each load and store. */
@@ -602,11 +588,11 @@ export class FunctionCompiler {
   /** A flat region's switch variable `j` is used. */
   usesJ = false;
   /**
-   * Memory views and lengths used (`LEN0`, `DV0`, `F64_0`...): each is read into a
-   * function local `$name` on entry and again after every call and memory.grow
-   * (anything that may replace the buffer), at the `out` indices in `reloads`.
+   * Memory views and lengths used (`LEN0`, `DV0`, `F64_0`...): each is read into its
+   * function local (`N0`, `D0`, `F0`...) on entry and again after every call and
+   * memory.grow (anything that may replace the buffer), at the `out` indices in `reloads`.
    */
-  views = new Set<string>();
+  views = new Set<View>();
   reloads: number[] = [];
   /** Trap codes used: bit c set when some site jumps to `T{c}` (see `trap`). */
   traps = 0;
@@ -2021,7 +2007,7 @@ export class FunctionCompiler {
           base: a,
           origin,
           need: this.taNeed,
-          view: names.dv.name,
+          view: names.dv,
         });
       }
       if (lo === '') out.push(fast);
@@ -2220,7 +2206,7 @@ export class FunctionCompiler {
           base,
           origin: known.origin,
           need: Infinity,
-          view: '',
+          view: null,
         });
         this.out.push('');
       }
@@ -2271,7 +2257,7 @@ export class FunctionCompiler {
       if (p.base !== base || !p.origin.open || p.need <= keepTz) pending[kept++] = p;
       else {
         this.out[p.at] = p.text;
-        if (p.view !== '') this.views.add(p.view);
+        if (p.view !== null) this.views.add(p.view);
       }
     }
     pending.length = kept;
@@ -2391,9 +2377,9 @@ export class FunctionCompiler {
     return this.afterLoop && this.loops === 0;
   }
 
-  /** The function-local copy of a factory-scope memory view or length (abi.ts, `viewLocal`). */
+  /** The function-local copy of a factory-scope memory view or length (abi.ts, `View`). */
   mv(view: View): string {
-    this.views.add(view.name);
+    this.views.add(view);
     return view.local;
   }
 
@@ -2465,7 +2451,7 @@ export class FunctionCompiler {
     if (this.views.size > 0) {
       let reload = '';
       for (const v of this.views) {
-        const copy = `${viewLocal(v)}=${v}`;
+        const copy = `${v.local}=${v.name}`;
         decls.push(copy);
         reload += `${copy};`;
       }

@@ -21,6 +21,7 @@
  */
 import {
   type ConstExpr,
+  copyBytes,
   DataKind,
   dataSegmentBytes,
   type ElementSegment,
@@ -265,15 +266,6 @@ function shareTextWithEngine(code: CompiledCode, factory: Factory, source: strin
 /** A segment offset as an unsigned address (i32: `>>> 0`, i64: BigInt). */
 function address(v: unknown): number {
   return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
-}
-
-/** Copies `src[start, end)` to `dst` at `at`: small runs by a loop, which beats making a view for `set`. */
-function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
-  if (end - start <= 64) {
-    for (let s = start; s < end; s++) dst[at++] = src[s];
-  } else {
-    dst.set(src.subarray(start, end), at);
-  }
 }
 
 function elementValues(seg: ElementSegment, consts: ConstContext): unknown[] {
