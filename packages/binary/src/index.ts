@@ -1,4 +1,5 @@
 export * from './data-segments.js';
+export * from './element-segments.js';
 export * from './errors.js';
 export * from './module-builder.js';
 export * from './opcodes.js';

@@ -11,12 +11,14 @@
  * bodies are not decoded here: validating them is `compileFunction`'s job.
  */
 import { i32ConstExpr, makeDataSegments } from './data-segments.js';
+import { makeElementSegments } from './element-segments.js';
 import { invalid, malformed, type WasmError } from './errors.js';
 import { Op } from './opcodes.js';
 import { Reader } from './reader.js';
 import {
   type Decoded,
   type DecodedData,
+  type DecodedElements,
   decodeDataCountSection,
   decodeDataSection,
   decodeElementSection,
@@ -39,6 +41,9 @@ import {
   CONCRETE,
   type ConstExpr,
   DataKind,
+  type ElementSegment,
+  type ElementSegments,
+  ElemKind,
   externalKindNames,
   F32,
   F64,
@@ -148,7 +153,7 @@ export class ModuleBuilder {
       tags: [],
       exports: [],
       start: null,
-      elements: [],
+      elements: makeElementSegments([]),
       dataCount: null,
       data: makeDataSegments([]),
       customSections: [],
@@ -389,26 +394,52 @@ export class ModuleBuilder {
     this.module.start = index;
   }
 
-  private addElements(d: Decoded<WasmModule['elements'][number]>): void {
-    for (let i = 0; i < d.items.length; i++) {
-      const s = d.items[i];
+  private addElements(d: DecodedElements): void {
+    const { funcs, ends, kinds, offsets, others } = d.segments;
+    const numFuncs = this.funcs.length;
+    let start = 0;
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[i];
       const at = d.offsets[i];
-      this.checkValType(s.refType, at);
-      if (s.mode === 'active') {
-        if (s.table >= this.tables.length) throw invalid(`unknown table ${s.table}`, at);
-        const table = this.tables[s.table];
-        this.checkConstExpr(s.offset!, table.limits.index64 ? I64 : I32, this.visibleGlobals());
-        if (!this.isSubtype(s.refType, table.refType)) throw invalid('type mismatch', at);
+      if (kind === ElemKind.other) {
+        this.checkElementSegment(others[offsets[i]], at);
+        continue;
       }
-      if (s.funcIndices) {
-        for (const f of s.funcIndices) {
-          if (f >= this.funcs.length) throw invalid(`unknown function ${f}`, at);
-          this.refs.add(f);
-        }
-      } else {
-        for (const e of s.exprs!) this.checkConstExpr(e, s.refType, this.visibleGlobals());
+      if (kind === ElemKind.active) {
+        if (this.tables.length === 0) throw invalid('unknown table 0', at);
+        const table = this.tables[0];
+        // A lone i32.const on a 64-bit table: a type mismatch, reported as for
+        // any expression (the decoder kept this form only after one byte of flags).
+        if (table.limits.index64) this.checkConstExpr(i32ConstExpr(offsets[i], at + 1), I64, 0);
+        if (!this.isSubtype(FUNCREF, table.refType)) throw invalid('type mismatch', at);
       }
-      this.module.elements.push(s);
+      const end = ends[i];
+      for (let k = start; k < end; k++) {
+        const f = funcs[k];
+        if (f >= numFuncs) throw invalid(`unknown function ${f}`, at);
+        this.refs.add(f);
+      }
+      start = end;
+    }
+    this.module.elements = d.segments;
+  }
+
+  /** Validates an element segment of the rarer forms (`ElemKind.other`). */
+  private checkElementSegment(s: ElementSegment, at: number): void {
+    this.checkValType(s.refType, at);
+    if (s.mode === 'active') {
+      if (s.table >= this.tables.length) throw invalid(`unknown table ${s.table}`, at);
+      const table = this.tables[s.table];
+      this.checkConstExpr(s.offset!, table.limits.index64 ? I64 : I32, this.visibleGlobals());
+      if (!this.isSubtype(s.refType, table.refType)) throw invalid('type mismatch', at);
+    }
+    if (s.funcIndices) {
+      for (const f of s.funcIndices) {
+        if (f >= this.funcs.length) throw invalid(`unknown function ${f}`, at);
+        this.refs.add(f);
+      }
+    } else {
+      for (const e of s.exprs!) this.checkConstExpr(e, s.refType, this.visibleGlobals());
     }
   }
 
@@ -462,7 +493,7 @@ export class ModuleBuilder {
       globals: Object.freeze(this.globals) as GlobalType[],
       numImportedGlobals: this.numImportedGlobals,
       tags: Object.freeze(this.tags) as number[],
-      elemTypes: Object.freeze(m.elements.map((e) => e.refType)) as ValType[],
+      elemTypes: elementTypes(m.elements),
       dataCount: m.dataCount,
       declaredFuncRefs: Object.freeze(Array.from(this.refs).sort((a, b) => a - b)) as number[],
     };
@@ -836,4 +867,14 @@ export class ModuleBuilder {
       throw this.typeMismatch(e, expected, stack);
     e.type = stack[0];
   }
+}
+
+/** The reference type of each segment: funcref but for the `other` ones. */
+function elementTypes(elems: ElementSegments): Int32Array {
+  const { kinds, offsets, others } = elems;
+  const types = new Int32Array(kinds.length).fill(FUNCREF);
+  for (let i = 0; i < kinds.length; i++) {
+    if (kinds[i] === ElemKind.other) types[i] = others[offsets[i]].refType;
+  }
+  return types;
 }

@@ -22,6 +22,7 @@ import type {
   DataPlacement,
   DataSegments,
   ElementSegment,
+  ElementSegments,
   Export,
   ExternalKind,
   Features,
@@ -38,7 +39,7 @@ import type {
   TypeDef,
   ValType,
 } from './types.js';
-import { DataKind, FUNCREF, I8, I16 } from './types.js';
+import { DataKind, ElemKind, FUNCREF, I8, I16 } from './types.js';
 
 export const SectionId = {
   custom: 0,
@@ -456,44 +457,105 @@ export function decodeDataCountSection(r: Reader): number {
   return r.u32();
 }
 
-export function decodeElementSection(r: Reader, f: Features): Decoded<ElementSegment> {
-  const o = new OperatorReader(r.bytes, r.pos, r.end, r.base, f);
-  const items: ElementSegment[] = [];
-  const offsets: number[] = [];
+/** The element section: its segments, and where each starts (for `ModuleBuilder`'s errors). */
+export interface DecodedElements {
+  segments: ElementSegments;
+  /** Absolute offset of each segment's first byte. */
+  offsets: Uint32Array;
+}
+
+/**
+ * The element section in the compact form of `ElementSegments`: the usual
+ * forms (function indices; active ones on table 0 at `i32.const n`) keep no
+ * object, only their kind, offset and indices.
+ */
+export function decodeElementSection(r: Reader, f: Features): DecodedElements {
+  let o: OperatorReader | undefined;
   const count = readCount(r, IMPL_LIMITS.elementSegments, 'element segments');
+  const ends = new Uint32Array(count);
+  const kinds = new Uint8Array(count);
+  const offsets = new Int32Array(count);
+  const starts = new Uint32Array(count);
+  const others: ElementSegment[] = [];
+  let funcs: Uint32Array = new Uint32Array(64);
+  let total = 0;
+  const b = r.bytes;
   for (let i = 0; i < count; i++) {
-    offsets.push(r.offset);
+    starts[i] = r.offset;
     const flagsPos = r.pos;
     const flags = r.u32();
     if (flags > 7 || (flags !== 0 && !(f.bulkMemory || f.referenceTypes))) {
       throw r.error('malformed elements segment kind', flagsPos);
     }
-    const mode = flags & 1 ? (flags & 2 ? 'declarative' : 'passive') : 'active';
-    const table = (flags & 3) === 2 ? r.u32() : 0;
-    const offset = mode === 'active' ? readConstExpr(r, f, o) : null;
-    const usesExprs = (flags & 4) !== 0;
-    let type = FUNCREF;
-    if ((flags & 3) !== 0) {
-      if (usesExprs) {
-        type = readRefType(r, f);
+    let kind: number = ElemKind.other;
+    const exprPos = r.pos;
+    // Compact only with a one-byte flags field: ModuleBuilder then knows the
+    // offset expression starts one byte after the segment.
+    if (flags === 0 && exprPos === flagsPos + 1 && exprPos < r.end && b[exprPos] === Op.i32_const) {
+      r.pos = exprPos + 1;
+      const n = r.s32();
+      if (r.pos < r.end && b[r.pos] === Op.end) {
+        r.pos++;
+        offsets[i] = n;
+        kind = ElemKind.active;
       } else {
-        const kindPos = r.pos;
-        if (r.u8() !== 0) throw r.error('malformed element kind', kindPos);
+        r.pos = exprPos;
+      }
+    } else if (flags === 1 || flags === 3) {
+      const kindPos = r.pos;
+      if (r.u8() !== 0) throw r.error('malformed element kind', kindPos);
+      kind = flags === 1 ? ElemKind.passive : ElemKind.declarative;
+    }
+    kinds[i] = kind;
+    if (kind === ElemKind.other) {
+      o ??= new OperatorReader(r.bytes, r.pos, r.end, r.base, f);
+      offsets[i] = others.length;
+      others.push(readElementSegment(r, f, o, flags));
+    } else {
+      const n = readCount(r, IMPL_LIMITS.tableInitEntries, 'table init entries');
+      for (let j = 0; j < n; j++) {
+        if (total === funcs.length) funcs = grown(funcs);
+        funcs[total++] = r.u32();
       }
     }
-    const n = readCount(r, IMPL_LIMITS.tableInitEntries, 'table init entries');
-    let funcIndices: number[] | null = null;
-    let exprs: ConstExpr[] | null = null;
-    if (usesExprs) {
-      exprs = [];
-      for (let j = 0; j < n; j++) exprs.push(readConstExpr(r, f, o));
-    } else {
-      funcIndices = [];
-      for (let j = 0; j < n; j++) funcIndices.push(r.u32());
-    }
-    items.push({ mode, table, offset, refType: type, funcIndices, exprs });
+    ends[i] = total;
   }
-  return { items, offsets };
+  return { segments: { funcs: funcs.slice(0, total), ends, kinds, offsets, others }, offsets: starts };
+}
+
+/** `a` copied into one twice its length. */
+function grown(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** One element segment of any form as an object, after its `flags`. */
+function readElementSegment(r: Reader, f: Features, o: OperatorReader, flags: number): ElementSegment {
+  const mode = flags & 1 ? (flags & 2 ? 'declarative' : 'passive') : 'active';
+  const table = (flags & 3) === 2 ? r.u32() : 0;
+  const offset = mode === 'active' ? readConstExpr(r, f, o) : null;
+  const usesExprs = (flags & 4) !== 0;
+  let type = FUNCREF;
+  if ((flags & 3) !== 0) {
+    if (usesExprs) {
+      type = readRefType(r, f);
+    } else {
+      const kindPos = r.pos;
+      if (r.u8() !== 0) throw r.error('malformed element kind', kindPos);
+    }
+  }
+  const n = readCount(r, IMPL_LIMITS.tableInitEntries, 'table init entries');
+  let funcIndices: number[] | null = null;
+  let exprs: ConstExpr[] | null = null;
+  if (usesExprs) {
+    exprs = [];
+    for (let j = 0; j < n; j++) exprs.push(readConstExpr(r, f, o));
+  } else {
+    funcIndices = [];
+    for (let j = 0; j < n; j++) funcIndices.push(r.u32());
+  }
+  return { mode, table, offset, refType: type, funcIndices, exprs };
 }
 
 /** The data section: its segments, and where each starts (for `ModuleBuilder`'s errors). */

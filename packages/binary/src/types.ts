@@ -228,6 +228,37 @@ export interface ElementSegment {
   exprs: ConstExpr[] | null;
 }
 
+/** What `ElementSegments.kinds` holds for each segment. */
+export const ElemKind = {
+  /** Function indices, active on table 0 at `i32.const offsets[i]`: what compilers emit. */
+  active: 0,
+  /** Function indices (funcref), passive. */
+  passive: 1,
+  /** Function indices (funcref), declarative. */
+  declarative: 2,
+  /** Any other form: the segment is `others[offsets[i]]`. */
+  other: 3,
+} as const;
+
+/**
+ * A module's element segments, in parallel typed arrays, like `DataSegments`:
+ * an object per segment cost ~300 bytes, so 10,000,000 empty segments (the
+ * JS API's limit) took 3 GB to validate. Read one segment with
+ * `elementSegmentAt` or `elementSegmentFuncs` (element-segments.ts).
+ */
+export interface ElementSegments {
+  /** The function indices of the compact segments, one segment after the other. */
+  funcs: Uint32Array;
+  /** Compact segment i is `funcs[i === 0 ? 0 : ends[i - 1], ends[i])` (an `other` one adds none); `ends.length` is the count. */
+  ends: Uint32Array;
+  /** The ElemKind of each segment. */
+  kinds: Uint8Array;
+  /** Per segment: the offset for `ElemKind.active`, the index in `others` for `other`, else 0. */
+  offsets: Int32Array;
+  /** The segments of the `other` kind, in segment order. */
+  others: ElementSegment[];
+}
+
 /** What `DataSegments.kinds` holds for each segment. */
 export const DataKind = {
   /** Active on memory 0 at `i32.const offsets[i]`: what compilers emit. */
@@ -352,8 +383,8 @@ export interface ModuleEnv {
   numImportedGlobals: number;
   /** Type index of every tag: imported then defined. */
   tags: number[];
-  /** Reference type of each element segment. */
-  elemTypes: ValType[];
+  /** Reference type of each element segment (a typed array: there may be 10,000,000). */
+  elemTypes: Int32Array;
   /** Count from the data count section, or null when absent. */
   dataCount: number | null;
   /** Function indices that `ref.func` may name in bodies (C.refs), sorted ascending. */
@@ -383,7 +414,7 @@ export interface WasmModule {
   tags: TagType[];
   exports: Export[];
   start: number | null;
-  elements: ElementSegment[];
+  elements: ElementSegments;
   dataCount: number | null;
   data: DataSegments;
   customSections: CustomSection[];

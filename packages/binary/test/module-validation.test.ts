@@ -205,7 +205,7 @@ describe('constant expressions', () => {
       section(9, vec([[0, 0x23, 0, 0x0b, 0]])),
     );
     rejects(elem, 'invalid', 'unknown global 0');
-    expect(parseModule(elem, { features: { gc: true } }).module.elements.length).toBe(1);
+    expect(parseModule(elem, { features: { gc: true } }).module.elements.kinds.length).toBe(1);
   });
 
   it('type-checks the value produced', () => {
@@ -270,6 +270,13 @@ describe('segments', () => {
     rejects(withTable([2, 1, ...i32const(0), 0, ...vec([[0]])]), 'invalid', 'unknown table 1');
     rejects(withTable([0, ...i32const(0), ...vec([[1]])]), 'invalid', 'unknown function 1');
     rejects(withTable([6, 0, ...i32const(0), EXTERNREF, ...vec([])]), 'invalid', 'type mismatch');
+    // The compact form (flags 0, a lone i32.const) is checked as the others are.
+    rejects(withTable([0, ...i32const(0), ...vec([])], [EXTERNREF, 0, 1]), 'invalid', 'type mismatch');
+    const table64 = withTable([0, ...i32const(0), ...vec([])], [FUNCREF, 4, 1]);
+    const e64 = errorOf(() => parseModule(table64, { features: { memory64: true } }));
+    const exprAt =
+      table64.findIndex((b, i) => b === 9 && table64[i + 3] === 0 && table64[i + 4] === 0x41) + 4;
+    expect([e64.message, e64.offset]).toEqual(['type mismatch: expected i64, got [i32]', exprAt]);
     rejects(withTable([0, 0x42, 0, 0x0b, ...vec([])]), 'invalid', 'type mismatch: expected i32, got [i64]');
     rejects(
       withTable([5, FUNCREF, ...vec([[0xd0, 0x6f, 0x0b]])]),
@@ -281,9 +288,9 @@ describe('segments', () => {
       'invalid',
       'unknown table 0',
     );
-    expect(parseModule(withTable([5, EXTERNREF, ...vec([[0xd0, 0x6f, 0x0b]])])).env.elemTypes).toEqual([
-      refType(0x6f, true),
-    ]);
+    expect(
+      Array.from(parseModule(withTable([5, EXTERNREF, ...vec([[0xd0, 0x6f, 0x0b]])])).env.elemTypes),
+    ).toEqual([refType(0x6f, true)]);
   });
 
   it('checks data segment memories and offsets', () => {

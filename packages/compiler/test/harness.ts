@@ -12,6 +12,8 @@ import {
   dataSegmentAt,
   dataSegmentCount,
   EXTERNREF,
+  elementSegmentAt,
+  elementSegmentCount,
   type FuncType,
   I64,
   type ModuleEnv,
@@ -267,21 +269,24 @@ export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}, lim
   });
   factoryResult.globals();
   // Element segments: passive ones stay, active ones are copied, then dropped.
-  module.elements.forEach((seg, i) => {
-    const items =
-      seg.funcIndices !== null
-        ? seg.funcIndices.map((f) => refs[f])
-        : (seg.exprs ?? []).map((e) => evalConst(e)[0]);
-    ctx.elem[i] = seg.mode === 'passive' ? items : [];
-    if (seg.mode === 'active') {
-      const off = (evalConst(seg.offset!)[0] as number) >>> 0;
-      const t = tables[seg.table];
-      if (off + items.length > t.length) throw new Error('elements out of bounds');
-      items.forEach((it, k) => {
-        t[off + k] = it;
-      });
-    }
-  });
+  const elems = module.elements;
+  Array.from({ length: elementSegmentCount(elems) }, (_, i) => elementSegmentAt(elems, i)).forEach(
+    (seg, i) => {
+      const items =
+        seg.funcIndices !== null
+          ? seg.funcIndices.map((f) => refs[f])
+          : (seg.exprs ?? []).map((e) => evalConst(e)[0]);
+      ctx.elem[i] = seg.mode === 'passive' ? items : [];
+      if (seg.mode === 'active') {
+        const off = (evalConst(seg.offset!)[0] as number) >>> 0;
+        const t = tables[seg.table];
+        if (off + items.length > t.length) throw new Error('elements out of bounds');
+        items.forEach((it, k) => {
+          t[off + k] = it;
+        });
+      }
+    },
+  );
   dataSegments.forEach((seg, i) => {
     if (seg.mode === 'active') {
       const off = (evalConst(seg.offset!)[0] as number) >>> 0;

@@ -24,7 +24,11 @@ import {
   copyBytes,
   DataKind,
   dataSegmentBytes,
-  type ElementSegment,
+  type ElementSegments,
+  ElemKind,
+  elementSegmentCount,
+  elementSegmentFuncs,
+  elementSegmentMode,
   type FuncType,
   I32,
   I64,
@@ -268,9 +272,16 @@ function address(v: unknown): number {
   return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
 }
 
-function elementValues(seg: ElementSegment, consts: ConstContext): unknown[] {
-  if (seg.funcIndices !== null) return seg.funcIndices.map((i) => consts.refs[i]);
-  return (seg.exprs ?? []).map((e: ConstExpr) => evalConst(e, consts));
+/** The references element segment `e` holds. */
+function elementValues(elems: ElementSegments, e: number, consts: ConstContext): unknown[] {
+  const funcs = elementSegmentFuncs(elems, e);
+  const values: unknown[] = [];
+  if (funcs !== null) {
+    for (let k = 0; k < funcs.length; k++) values.push(consts.refs[funcs[k]]);
+  } else {
+    for (const x of elems.others[elems.offsets[e]].exprs as ConstExpr[]) values.push(evalConst(x, consts));
+  }
+  return values;
 }
 
 /**
@@ -352,19 +363,41 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
 
   // Element segments, then data segments, each bounds-checked in turn (2.0):
   // a segment that does not fit fails instantiation; earlier writes stay.
+  // ELEM[e]: the passive segments' references; the others are dropped once
+  // placed, so they start dropped (see the catch below). Evaluating has no
+  // effects, so each active segment is evaluated on its turn.
+  const elems = module.elements;
+  const numElem = elementSegmentCount(elems);
+  const { kinds: elemKinds, ends: elemEnds, funcs: elemFuncs } = elems;
+  for (let e = 0; e < numElem; e++) {
+    const passive =
+      elemKinds[e] === ElemKind.passive ||
+      (elemKinds[e] === ElemKind.other && elementSegmentMode(elems, e) === 'passive');
+    elem.push(passive ? elementValues(elems, e, consts) : EMPTY_REFS);
+  }
+  let nextElem = 0;
   let nextData = 0;
   try {
-    for (const seg of module.elements) elem.push(elementValues(seg, consts));
-    module.elements.forEach((seg, e) => {
-      if (seg.mode === 'active') {
+    for (let start = 0; nextElem < numElem; nextElem++) {
+      const e = nextElem;
+      const kind = elemKinds[e];
+      const end = elemEnds[e];
+      if (kind === ElemKind.active) {
+        // The usual form, written straight from the indices.
+        const table = tables[0].elements;
+        const offset = elems.offsets[e] >>> 0;
+        if (offset + (end - start) > table.length) throw new RuntimeError('table index is out of bounds');
+        for (let k = start; k < end; k++) table[offset + k - start] = consts.refs[elemFuncs[k]];
+      } else if (kind === ElemKind.other && elementSegmentMode(elems, e) === 'active') {
+        const seg = elems.others[elems.offsets[e]];
         const table = tables[seg.table].elements;
-        const values = elem[e];
         const offset = address(evalConst(seg.offset!, consts));
+        const values = elementValues(elems, e, consts);
         if (offset + values.length > table.length) throw new RuntimeError('table index is out of bounds');
         for (let k = 0; k < values.length; k++) table[offset + k] = values[k];
       }
-      if (seg.mode !== 'passive') elem[e] = EMPTY_REFS;
-    });
+      start = end;
+    }
     const { bytes, ends, kinds, offsets, placements } = segments;
     // No code runs while the segments are copied, so no memory grows: one view each.
     const views: Uint8Array[] = [];
@@ -396,6 +429,9 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
     // Functions this instance put into imported tables outlive it: for them,
     // the active segments not reached yet (the failing one included) were
     // never dropped.
+    for (let e = nextElem; e < numElem; e++) {
+      if (elementSegmentMode(elems, e) !== 'passive') elem[e] = elementValues(elems, e, consts);
+    }
     for (let d = nextData; d < numData; d++) {
       if (segments.kinds[d] !== DataKind.passive) data[d] = dataSegmentBytes(segments, d);
     }

@@ -46,9 +46,9 @@ import { buildFactorySource, type CompiledCode } from '@wasmloom/runtime';
 
 /**
  * Version of the layout above, of the cache frame (serialize.ts) and of the
- * CompiledCode's shape inside (2: compact data segments); bump on any change.
+ * CompiledCode's shape inside (2: compact data segments, 3: compact element segments); bump on any change.
  */
-export const PACK_FORMAT = 2;
+export const PACK_FORMAT = 3;
 
 /** A packed CompiledCode. */
 export interface Packed {
