@@ -1,6 +1,7 @@
 export * from './data-segments.js';
 export * from './element-segments.js';
 export * from './errors.js';
+export * from './limits.js';
 export * from './module-builder.js';
 export * from './opcodes.js';
 export * from './operator-reader.js';

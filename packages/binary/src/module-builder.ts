@@ -13,6 +13,7 @@
 import { i32ConstExpr, makeDataSegments } from './data-segments.js';
 import { makeElementSegments } from './element-segments.js';
 import { invalid, malformed, type WasmError } from './errors.js';
+import { IMPL_LIMITS } from './limits.js';
 import { Op } from './opcodes.js';
 import { Reader } from './reader.js';
 import {
@@ -33,7 +34,6 @@ import {
   decodeTagSection,
   decodeTypeSection,
   expectSectionEnd,
-  IMPL_LIMITS,
   SectionId,
 } from './sections.js';
 import type { Payload } from './streaming-parser.js';
@@ -550,12 +550,7 @@ export class ModuleBuilder {
     this.checkValType(t.refType, at);
     const { min, max } = t.limits;
     if (max !== null && min > max) throw invalid('size minimum must not be greater than maximum', at);
-    if (min > IMPL_LIMITS.tableSize) {
-      throw invalid(
-        `initial table size (${min} elements) is larger than implementation limit (${IMPL_LIMITS.tableSize} elements)`,
-        at,
-      );
-    }
+    // Past IMPL_LIMITS.tableSize it still compiles: instantiation fails (runtime link.ts), as native.
   }
 
   private checkMemoryLimits(l: Limits, at: number): void {

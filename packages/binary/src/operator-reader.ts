@@ -47,6 +47,7 @@
  * 2^53; whether the offset fits the memory's index type is validation's job).
  */
 import { invalid, malformed, WasmError } from './errors.js';
+import { IMPL_LIMITS } from './limits.js';
 import { featureEnabled, Imm, OPCODES, Op, opEnabled, opInfo, prefixSize } from './opcodes.js';
 import { Reader } from './reader.js';
 import {
@@ -65,10 +66,10 @@ import {
 } from './types.js';
 
 /** V8's limit on params + locals of one function. */
-export const MAX_FUNCTION_LOCALS = 50000;
+export const MAX_FUNCTION_LOCALS = IMPL_LIMITS.locals;
 
 /** V8's limit on the number of types; larger type indices cannot be valid. */
-const MAX_TYPES = 1_000_000;
+const MAX_TYPES = IMPL_LIMITS.types;
 
 /** `blockKind` values. */
 export const BlockKind = { empty: 0, value: 1, type: 2 } as const;
@@ -606,11 +607,15 @@ export class OperatorReader extends Reader {
   }
 
   private readBrTable(): void {
+    const countPos = this.pos;
     const n = this.u32();
     // Each target takes at least one byte: a count beyond the body is truncation.
     if (n > this.end - this.pos) {
       this.pos = this.end;
       throw this.eof();
+    }
+    if (n > IMPL_LIMITS.brTableTargets) {
+      throw invalid(`invalid table count (> max br_table size): ${n}`, this.base + countPos);
     }
     const targets = this.brTargets;
     targets.length = n;

@@ -13,6 +13,7 @@
 
 import { copyBytes } from './data-segments.js';
 import { invalid, malformed } from './errors.js';
+import { IMPL_LIMITS } from './limits.js';
 import { Op } from './opcodes.js';
 import { OperatorReader, readRefType, readValType } from './operator-reader.js';
 import { Reader } from './reader.js';
@@ -56,34 +57,6 @@ export const SectionId = {
   data: 11,
   dataCount: 12,
   tag: 13,
-} as const;
-
-/**
- * The JS API's implementation-defined limits, as V8 in Node 20 applies them
- * (the later spec raised imports and exports to 1,000,000).
- */
-export const IMPL_LIMITS = {
-  types: 1_000_000,
-  functions: 1_000_000,
-  imports: 100_000,
-  exports: 100_000,
-  globals: 1_000_000,
-  tags: 1_000_000,
-  dataSegments: 100_000,
-  elementSegments: 10_000_000,
-  tables: 100_000,
-  tableSize: 10_000_000,
-  tableInitEntries: 10_000_000,
-  memories: 100,
-  memory32Pages: 65_536,
-  /** The core spec's bound for 64-bit memories: 2^48 pages of 64 KiB = 2^64 bytes. */
-  memory64Pages: 2 ** 48,
-  functionBodySize: 7_654_321,
-  params: 1_000,
-  results: 1_000,
-  structFields: 10_000,
-  arrayNewFixed: 10_000,
-  subtypeDepth: 63,
 } as const;
 
 // ---- Counts ------------------------------------------------------------------------

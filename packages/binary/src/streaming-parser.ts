@@ -14,8 +14,8 @@
  * same module reaches the same payloads and the same error.
  */
 import { invalid, malformed } from './errors.js';
+import { IMPL_LIMITS } from './limits.js';
 import { Reader } from './reader.js';
-import { IMPL_LIMITS } from './sections.js';
 
 export type Payload =
   | { kind: 'header'; version: number }

@@ -14,6 +14,7 @@ import {
   HeapTypes,
   I32,
   I64,
+  IMPL_LIMITS,
   MAX_FUNCTION_LOCALS,
   Op,
   OperatorReader,
@@ -321,6 +322,22 @@ describe('OperatorReader immediates', () => {
     r = one([0x0e, 0x00, 0x07]);
     expect([r.brTargets, r.brDefault]).toEqual([[], 7]);
     expectMalformed(() => one([0x0e, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x00]), 'unexpected end');
+    // More targets than V8 allows (IMPL_LIMITS.brTableTargets), all present: invalid, at the count.
+    const many = [
+      0x0e,
+      ...u32(IMPL_LIMITS.brTableTargets + 1),
+      ...new Array(IMPL_LIMITS.brTableTargets + 2).fill(0),
+    ];
+    const e = thrown(() => one(many));
+    expect([e.kind, e.message, e.offset]).toEqual([
+      'invalid',
+      'invalid table count (> max br_table size): 65521',
+      1,
+    ]);
+    expect(
+      one([0x0e, ...u32(IMPL_LIMITS.brTableTargets), ...new Array(IMPL_LIMITS.brTableTargets + 1).fill(0)])
+        .brTargets.length,
+    ).toBe(IMPL_LIMITS.brTableTargets);
     r = one([0x1c, 0x01, 0x7b]);
     expect(r.selectTypes).toEqual([V128]);
     expect(one([0x1c, 0x02, 0x7f, 0x7e]).selectTypes).toEqual([I32, I64]); // arity is validation's business

@@ -12,6 +12,7 @@
  * top of the double's payload (the encoding float→double conversion uses), so
  * JS arithmetic on it gives the same quiet NaN the hardware would.
  */
+import { IMPL_LIMITS } from '@wasmloom/binary';
 import { type FuncRef, TrapCode, trapMessages } from './abi.js';
 import { RuntimeError } from './errors.js';
 
@@ -518,7 +519,7 @@ export function dataDrop(data: Uint8Array[], index: number): void {
 // ---- Tables ------------------------------------------------------------------------------------------
 
 /** V8's limit on table size; a table without a maximum grows at most to this. */
-export const MAX_TABLE_SIZE = 10_000_000;
+export const MAX_TABLE_SIZE = IMPL_LIMITS.tableSize;
 
 /** A table's element array (abi.ts); `max` is the table's maximum size when it has one. */
 export type TableArray = unknown[] & { max?: number | null };

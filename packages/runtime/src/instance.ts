@@ -98,6 +98,31 @@ const EMPTY_REFS: unknown[] = [];
 const FUNCTIONS_LINE = '// ---- functions';
 const FUNCTIONS_MARK = `\n${FUNCTIONS_LINE}\n`;
 
+/** Up to this many types, the factory declares `SIG{t}` for every function type. */
+const ALL_SIGS_MAX = 1000;
+
+/**
+ * The function types whose `SIG{t}` the factory declares: all of them, or
+ * for many types only those of functions and those the sources name. V8
+ * gives every variable of the factory that no closure reads a slot in its
+ * frame: 1,000,000 types (the JS API's limit) overflowed the stack.
+ */
+function sigsUsed(env: ModuleEnv, sources: readonly string[]): number[] {
+  const types = env.types;
+  const isFunc = (t: number) => types[t]?.kind === 'func';
+  if (types.length <= ALL_SIGS_MAX) return types.map((_, t) => t).filter(isFunc);
+  const used = new Set<number>(env.funcs);
+  for (const src of sources) {
+    for (let at = src.indexOf('SIG'); at !== -1; at = src.indexOf('SIG', at + 3)) {
+      const m = /^\d+/.exec(src.slice(at + 3, at + 13));
+      if (m !== null) used.add(Number(m[0]));
+    }
+  }
+  return Array.from(used)
+    .filter(isFunc)
+    .sort((a, b) => a - b);
+}
+
 /** The factory source for a module: prelude, the function sources, epilogue (see abi.ts). */
 export function buildFactorySource(
   module: WasmModule,
@@ -114,9 +139,7 @@ export function buildFactorySource(
   for (let i = 0; i < nImported; i++) {
     out.push(`var ${Names.func(i)} = $funcs[${i}].fn, ${Names.funcRef(i)} = $funcs[${i}];`);
   }
-  env.types.forEach((t, i) => {
-    if (t.kind === 'func') out.push(`var ${Names.sig(i)} = $sigs[${i}];`);
-  });
+  for (const i of sigsUsed(env, sources)) out.push(`var ${Names.sig(i)} = $sigs[${i}];`);
   env.memories.forEach((_, m) => {
     out.push(
       `var ${Names.memory(m)} = ctx.memories[${m}];`,

@@ -15,6 +15,7 @@ import {
   type FuncType,
   I32,
   I64,
+  IMPL_LIMITS,
   type Import,
   type Limits,
   type ModuleEnv,
@@ -183,6 +184,15 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
         throw linkError(i, imp, `unknown import kind ${imp.kind}`);
     }
   });
+  // As V8: tables past the size limit fail after the imports are read, before they are matched.
+  const tables = imports.flatMap((imp) => (imp.kind === 1 ? [imp.table] : [])).concat(module.tables);
+  for (const t of tables) {
+    if (t.limits.min > IMPL_LIMITS.tableSize) {
+      throw new RangeError(
+        `initial table size (${t.limits.min} elements) is larger than implementation limit (${IMPL_LIMITS.tableSize} elements)`,
+      );
+    }
+  }
   if (mismatch !== null) throw mismatch;
   return out;
 }

@@ -7,9 +7,10 @@
  * Elements are internal reference values: FuncRef records or null for funcref
  * tables, any JS value (null = ref.null) for externref tables.
  */
+import { IMPL_LIMITS } from '@wasmloom/binary';
 
 /** V8's limit on table size, so `new WebAssembly.Table` fails where native does. */
-export const MAX_TABLE_SIZE = 10_000_000;
+export const MAX_TABLE_SIZE = IMPL_LIMITS.tableSize;
 
 const byElements = new WeakMap<unknown[], WasmTable>();
 

@@ -1,7 +1,9 @@
 /**
  * BufferSource arguments, as Web IDL converts them: an ArrayBuffer or an
- * ArrayBufferView (not over a SharedArrayBuffer), anything else a TypeError.
+ * ArrayBufferView (not over a SharedArrayBuffer), anything else a TypeError;
+ * one over the JS API's module size limit a RangeError, as native.
  */
+import { IMPL_LIMITS } from '@wasmloom/binary';
 
 const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
 
@@ -41,11 +43,18 @@ export function viewBytes(source: unknown, context: string): Uint8Array {
       `${context}: Argument 0 must be a buffer source (an ArrayBuffer or a typed array), got ${describe(source)}`,
     );
   }
+  let view: Uint8Array;
   try {
-    return new Uint8Array(buffer, offset, length);
+    view = new Uint8Array(buffer, offset, length);
   } catch {
     return new Uint8Array(0); // detached
   }
+  if (view.length > IMPL_LIMITS.moduleSize) {
+    throw new RangeError(
+      `${context}: buffer source exceeds maximum size of ${IMPL_LIMITS.moduleSize} (is ${view.length})`,
+    );
+  }
+  return view;
 }
 
 /**

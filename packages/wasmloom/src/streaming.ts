@@ -38,6 +38,7 @@
 import {
   type Features,
   type FunctionBody,
+  IMPL_LIMITS,
   ModuleDecoder,
   type ModuleEnv,
   type ParsedModule,
@@ -263,6 +264,10 @@ class StreamingCompile {
       }
       this.bytesReceived += chunk.length;
       try {
+        if (this.bytesReceived > IMPL_LIMITS.moduleSize) {
+          const size = `size > maximum module size (${IMPL_LIMITS.moduleSize}): ${this.bytesReceived}`;
+          throw new WasmError('malformed', size, IMPL_LIMITS.moduleSize);
+        }
         this.decoder.push(chunk);
       } catch (e) {
         this.decodeFailed(e);
