@@ -7,6 +7,7 @@
 import { type ConstExpr, Op } from '@wasmloom/binary';
 import type { FuncRecord } from './functions.js';
 import type { WasmGlobal } from './global.js';
+import { ArrayBuffer, BigInt, DataView, Math, push } from './intrinsics.js';
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -28,35 +29,36 @@ export function evalConst(expr: ConstExpr, ctx: ConstContext): unknown {
   for (const ins of expr.instrs) {
     switch (ins.op) {
       case Op.i32_const:
-        stack.push((ins.imm as number) | 0);
+        push(stack, (ins.imm as number) | 0);
         break;
       case Op.i64_const:
-        stack.push(BigInt.asIntN(64, ins.imm as bigint));
+        push(stack, BigInt.asIntN(64, ins.imm as bigint));
         break;
       case Op.f32_const:
-        stack.push(ctx.f32FromBits((ins.imm as number) >>> 0));
+        push(stack, ctx.f32FromBits((ins.imm as number) >>> 0));
         break;
       case Op.f64_const:
-        stack.push(f64FromBits(ins.imm as bigint));
+        push(stack, f64FromBits(ins.imm as bigint));
         break;
       case Op.v128_const:
-        stack.push((ins.imm as Uint8Array).slice());
+        push(stack, (ins.imm as Uint8Array).slice());
         break;
       case Op.global_get:
-        stack.push(ctx.globals[ins.imm as number].getInternal());
+        push(stack, ctx.globals[ins.imm as number].getInternal());
         break;
       case Op.ref_null:
-        stack.push(null);
+        push(stack, null);
         break;
       case Op.ref_func:
-        stack.push(ctx.refs[ins.imm as number]);
+        push(stack, ctx.refs[ins.imm as number]);
         break;
       case Op.i32_add:
       case Op.i32_sub:
       case Op.i32_mul: {
         const b = stack.pop() as number;
         const a = stack.pop() as number;
-        stack.push(
+        push(
+          stack,
           ins.op === Op.i32_add ? (a + b) | 0 : ins.op === Op.i32_sub ? (a - b) | 0 : Math.imul(a, b),
         );
         break;
@@ -67,7 +69,7 @@ export function evalConst(expr: ConstExpr, ctx: ConstContext): unknown {
         const b = stack.pop() as bigint;
         const a = stack.pop() as bigint;
         const r = ins.op === Op.i64_add ? a + b : ins.op === Op.i64_sub ? a - b : a * b;
-        stack.push(BigInt.asIntN(64, r));
+        push(stack, BigInt.asIntN(64, r));
         break;
       }
       case Op.end:

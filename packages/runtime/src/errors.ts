@@ -6,6 +6,7 @@
  * `cause` from the options). A plain `class extends Error` cannot be called
  * without `new`, which native code and tests do.
  */
+import { Object, Reflect } from './intrinsics.js';
 
 export interface CompileError extends Error {}
 export interface LinkError extends Error {}

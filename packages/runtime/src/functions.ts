@@ -20,10 +20,10 @@ import {
   V128,
 } from '@wasmloom/binary';
 import type { FuncRef } from './abi.js';
+import { Function, Math, push } from './intrinsics.js';
 import { sigType } from './signatures.js';
 import { assertJSCompatible, bigHi, bigLo, HI, pairToBigInt, RV, toBigInt64 } from './values.js';
 
-// biome-ignore lint/complexity/noBannedTypes: any callable crosses the boundary
 type AnyFunction = Function;
 
 /** A FuncRef (abi.ts) as the runtime creates it. */
@@ -146,20 +146,20 @@ const v128Throw = `throw new TypeError('type incompatibility when transforming f
 function argToWasm(a: string, t: number, out: string[], stmts: string[]): void {
   switch (t) {
     case I32:
-      out.push(`${a} | 0`);
+      push(out, `${a} | 0`);
       return;
     case I64:
-      stmts.push(`const ${a}b = toBigInt64(${a});`);
-      out.push(`bigLo(${a}b)`, `bigHi(${a}b)`);
+      push(stmts, `const ${a}b = toBigInt64(${a});`);
+      push(out, `bigLo(${a}b)`, `bigHi(${a}b)`);
       return;
     case F32:
-      out.push(`fround(${a})`);
+      push(out, `fround(${a})`);
       return;
     case F64:
-      out.push(`+${a}`);
+      push(out, `+${a}`);
       return;
   }
-  out.push(`toW(${a}, ${t})`);
+  push(out, `toW(${a}, ${t})`);
 }
 
 type ExportMaker = (rec: FuncRef, name: string) => AnyFunction;
@@ -188,10 +188,10 @@ function exportMaker(sig: number): ExportMaker {
       // Convert each argument into a local first: the spec converts all of them before the call.
       const parts: string[] = [];
       argToWasm(`a${i}`, t, parts, stmts);
-      if (t === I64) args.push(...parts);
+      if (t === I64) push(args, ...parts);
       else {
-        stmts.push(`const p${i} = ${parts[0]};`);
-        args.push(`p${i}`);
+        push(stmts, `const p${i} = ${parts[0]};`);
+        push(args, `p${i}`);
       }
     });
     body += `${stmts.join('\n')}\n`;
@@ -209,12 +209,12 @@ function exportMaker(sig: number): ExportMaker {
       let slot = 0;
       results.forEach((t, j) => {
         if (t === I64) {
-          reads.push(`const r${j} = RV[${slot}], r${j}h = RV[${slot + 1}];`);
-          values.push(`pairToBigInt(r${j}, r${j}h)`);
+          push(reads, `const r${j} = RV[${slot}], r${j}h = RV[${slot + 1}];`);
+          push(values, `pairToBigInt(r${j}, r${j}h)`);
           slot += 2;
         } else {
-          reads.push(`const r${j} = RV[${slot}];`);
-          values.push(t === I32 || t === F32 || t === F64 ? `r${j}` : `toJ(r${j}, ${t})`);
+          push(reads, `const r${j} = RV[${slot}];`);
+          push(values, t === I32 || t === F32 || t === F64 ? `r${j}` : `toJ(r${j}, ${t})`);
           slot += 1;
         }
       });
@@ -252,11 +252,11 @@ function buildAdapterMaker(sig: number): AdapterMaker {
   const jsArgs: string[] = [];
   params.forEach((t, i) => {
     if (t === I64) {
-      formals.push(`p${i}`, `p${i}h`);
-      jsArgs.push(`pairToBigInt(p${i}, p${i}h)`);
+      push(formals, `p${i}`, `p${i}h`);
+      push(jsArgs, `pairToBigInt(p${i}, p${i}h)`);
     } else {
-      formals.push(`p${i}`);
-      jsArgs.push(t === I32 || t === F32 || t === F64 ? `p${i}` : `toJ(p${i}, ${t})`);
+      push(formals, `p${i}`);
+      push(jsArgs, t === I32 || t === F32 || t === F64 ? `p${i}` : `toJ(p${i}, ${t})`);
     }
   });
   let body: string;
@@ -277,7 +277,7 @@ function buildAdapterMaker(sig: number): AdapterMaker {
       results.forEach((t, j) => {
         if (t === I64) {
           body += `const v${j} = toBigInt64(l[${j}]);\n`;
-          writes.push(`RV[${slot}] = bigLo(v${j});`, `RV[${slot + 1}] = bigHi(v${j});`);
+          push(writes, `RV[${slot}] = bigLo(v${j});`, `RV[${slot + 1}] = bigHi(v${j});`);
           slot += 2;
         } else {
           const conv =
@@ -289,7 +289,7 @@ function buildAdapterMaker(sig: number): AdapterMaker {
                   ? `+l[${j}]`
                   : `toW(l[${j}], ${t})`;
           body += `const v${j} = ${conv};\n`;
-          writes.push(`RV[${slot}] = v${j};`);
+          push(writes, `RV[${slot}] = v${j};`);
           slot += 1;
         }
       });

@@ -7,6 +7,7 @@
 import { I64, isRef, V128 } from '@wasmloom/binary';
 import type { GlobalCell } from './abi.js';
 import { toJSValue, toWasmValue } from './functions.js';
+import { Uint8Array } from './intrinsics.js';
 import { bigHi, bigLo } from './values.js';
 
 /** A fresh cell holding the default value of type `t`. */

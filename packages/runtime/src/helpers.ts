@@ -15,6 +15,42 @@
 import { IMPL_LIMITS } from '@wasmloom/binary';
 import { type FuncRef, TrapCode, trapMessages } from './abi.js';
 import { RuntimeError } from './errors.js';
+import {
+  ArrayBuffer,
+  BigInt,
+  copyWithin,
+  DataView,
+  Float32Array,
+  Float64Array,
+  Function,
+  fillBytes,
+  Int32Array,
+  Math,
+  Number,
+  Object,
+  push,
+  Reflect,
+  setBytes,
+  subarray,
+  Uint8Array,
+  Uint16Array,
+} from './intrinsics.js';
+
+// Bindings of the factory too (instance.ts): generated code sees the built-ins of load time.
+export {
+  ArrayBuffer,
+  BigInt,
+  DataView,
+  Float32Array,
+  Float64Array,
+  Function,
+  Int32Array,
+  Math,
+  Number,
+  Object,
+  Reflect,
+  Uint8Array,
+};
 
 /** hi half of an i64 result (abi.ts). */
 export const HI = new Int32Array(2);
@@ -473,7 +509,7 @@ export function memoryFill(u8: Uint8Array, len: number, d: number, value: number
   d >>>= 0;
   n >>>= 0;
   if (d + n > len) throw trap(TrapCode.memoryOutOfBounds);
-  if (n !== 0) u8.fill(value & 0xff, d, d + n);
+  if (n !== 0) fillBytes(u8, value & 0xff, d, d + n);
 }
 
 /** memory.copy within one memory or between two (then `src` is the source memory's bytes). */
@@ -491,8 +527,8 @@ export function memoryCopy(
   n >>>= 0;
   if (d + n > dstLen || s + n > srcLen) throw trap(TrapCode.memoryOutOfBounds);
   if (n === 0) return;
-  if (dst === src) dst.copyWithin(d, s, s + n);
-  else dst.set(src.subarray(s, s + n), d);
+  if (dst === src) copyWithin(dst, d, s, s + n);
+  else setBytes(dst, subarray(src, s, s + n), d);
 }
 
 export function memoryInit(
@@ -507,7 +543,7 @@ export function memoryInit(
   s >>>= 0;
   n >>>= 0;
   if (d + n > len || s + n > seg.length) throw trap(TrapCode.memoryOutOfBounds);
-  if (n !== 0) u8.set(seg.subarray(s, s + n), d);
+  if (n !== 0) setBytes(u8, subarray(seg, s, s + n), d);
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
@@ -529,7 +565,7 @@ export function tableGrow(tbl: TableArray, init: unknown, delta: number): number
   const old = tbl.length;
   const max = tbl.max ?? MAX_TABLE_SIZE;
   if (old + delta > Math.min(max, MAX_TABLE_SIZE)) return -1;
-  for (let i = 0; i < delta; i++) tbl.push(init);
+  for (let i = 0; i < delta; i++) push(tbl, init);
   return old;
 }
 

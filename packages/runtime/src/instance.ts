@@ -46,6 +46,7 @@ import { LinkError, RuntimeError } from './errors.js';
 import { exportFunction, type FuncRecord } from './functions.js';
 import { WasmGlobal } from './global.js';
 import * as helpers from './helpers.js';
+import { BigInt, Function, Number, Object, push, Uint8Array } from './intrinsics.js';
 import { type ResolvedImports, resolveImports } from './link.js';
 import { WasmMemory } from './memory.js';
 import { canonicalSig } from './signatures.js';
@@ -134,36 +135,37 @@ export function buildFactorySource(
   const out: string[] = ["'use strict';"];
   // `var`, not `const`: inner functions read a `const` of an outer function
   // with a hole check (TDZ) on every access.
-  out.push(`var {${helperNames.join(', ')}} = rt;`);
-  out.push(`var ${Names.data} = ctx.data, ${Names.elem} = ctx.elem, $funcs = ctx.funcs, $sigs = ctx.sigs;`);
+  push(out, `var {${helperNames.join(', ')}} = rt;`);
+  push(out, `var ${Names.data} = ctx.data, ${Names.elem} = ctx.elem, $funcs = ctx.funcs, $sigs = ctx.sigs;`);
   for (let i = 0; i < nImported; i++) {
-    out.push(`var ${Names.func(i)} = $funcs[${i}].fn, ${Names.funcRef(i)} = $funcs[${i}];`);
+    push(out, `var ${Names.func(i)} = $funcs[${i}].fn, ${Names.funcRef(i)} = $funcs[${i}];`);
   }
-  for (const i of sigsUsed(env, sources)) out.push(`var ${Names.sig(i)} = $sigs[${i}];`);
+  for (const i of sigsUsed(env, sources)) push(out, `var ${Names.sig(i)} = $sigs[${i}];`);
   env.memories.forEach((_, m) => {
-    out.push(
+    push(
+      out,
       `var ${Names.memory(m)} = ctx.memories[${m}];`,
       `var ${Names.dataView(m)}, ${Names.bytes(m)}, ${Names.byteLength(m)}, ${Names.int32s(m)}, ${Names.float64s(m)};`,
     );
   });
   env.tables.forEach((_, t) => {
-    out.push(`var ${Names.table(t)} = ctx.tables[${t}];`);
+    push(out, `var ${Names.table(t)} = ctx.tables[${t}];`);
   });
   // Immutable globals: their values in factory variables (`GV{g}`, i64 hi
   // `GH{g}`, an integer's unsigned value `GU{g}`), set by `$globals()` once the
   // initializers have run.
   let setGlobals = '';
   env.globals.forEach((gt, g) => {
-    out.push(`var ${Names.global(g)} = ctx.globals[${g}];`);
+    push(out, `var ${Names.global(g)} = ctx.globals[${g}];`);
     if (!gt.mutable) {
       const v = Names.globalValue(g);
-      out.push(`var ${v}, ${Names.globalHi(g)}, ${Names.globalUnsigned(g)};`);
+      push(out, `var ${v}, ${Names.globalHi(g)}, ${Names.globalUnsigned(g)};`);
       setGlobals += `${v} = ${Names.global(g)}.v; ${Names.globalHi(g)} = ${Names.global(g)}.h;`;
       if (gt.type === I32 || gt.type === I64) setGlobals += `${Names.globalUnsigned(g)} = ${v} >>> 0;`;
     }
   });
-  out.push(FUNCTIONS_LINE);
-  if (!lazy) for (const src of sources) out.push(src);
+  push(out, FUNCTIONS_LINE);
+  if (!lazy) for (const src of sources) push(out, src);
   else {
     // $lz(j) defines function i = nImported + j from its source in this scope
     // (direct eval, strict: it declares nothing here, it assigns f{i} and
@@ -172,7 +174,8 @@ export function buildFactorySource(
     // compile the function at once (it is about to be called) instead of
     // pre-parsing it now and parsing it again at the call: measured on
     // esbuild-wasm, 1.1 s less CPU.
-    out.push(
+    push(
+      out,
       'var $lzSrc = ctx.sources, $lzFns = [];',
       `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc[$lzJ] + ')'); } return $lzF; }`,
     );
@@ -184,21 +187,22 @@ export function buildFactorySource(
         const count = type.params[k] === I64 ? 2 : 1;
         for (let c = 0; c < count; c++) params += `${n++ > 0 ? ',' : ''}a${n - 1}`;
       }
-      out.push(`var ${Names.func(i)} = function (${params}) { return $lz(${j})(${params}); };`);
+      push(out, `var ${Names.func(i)} = function (${params}) { return $lz(${j})(${params}); };`);
     }
   }
-  out.push('// ---- records and views');
+  push(out, '// ---- records and views');
   const refs: string[] = [];
   for (let j = 0; j < module.functions.length; j++) {
     const i = nImported + j;
     const ref = Names.funcRef(i);
-    out.push(`var ${ref} = {fn: ${Names.func(i)}, sig: ${Names.sig(env.funcs[i])}, js: null, index: ${i}};`);
-    refs.push(ref);
+    push(out, `var ${ref} = {fn: ${Names.func(i)}, sig: ${Names.sig(env.funcs[i])}, js: null, index: ${i}};`);
+    push(refs, ref);
   }
   const refreshers: string[] = [];
   env.memories.forEach((_, m) => {
     const fn = `$refresh${m}`;
-    out.push(
+    push(
+      out,
       `function ${fn}() {`,
       `  const b = ${Names.memory(m)}.buffer;`,
       `  ${Names.dataView(m)} = new MemoryView(b);`,
@@ -209,10 +213,10 @@ export function buildFactorySource(
       '}',
       `${fn}();`,
     );
-    refreshers.push(fn);
+    push(refreshers, fn);
   });
-  out.push(`function $globals() {${setGlobals}}`);
-  out.push(`return {refs: [${refs.join(', ')}], refresh: [${refreshers.join(', ')}], globals: $globals};`);
+  push(out, `function $globals() {${setGlobals}}`);
+  push(out, `return {refs: [${refs.join(', ')}], refresh: [${refreshers.join(', ')}], globals: $globals};`);
   return out.join('\n');
 }
 
@@ -300,9 +304,9 @@ function elementValues(elems: ElementSegments, e: number, consts: ConstContext):
   const funcs = elementSegmentFuncs(elems, e);
   const values: unknown[] = [];
   if (funcs !== null) {
-    for (let k = 0; k < funcs.length; k++) values.push(consts.refs[funcs[k]]);
+    for (let k = 0; k < funcs.length; k++) push(values, consts.refs[funcs[k]]);
   } else {
-    for (const x of elems.others[elems.offsets[e]].exprs as ConstExpr[]) values.push(evalConst(x, consts));
+    for (const x of elems.others[elems.offsets[e]].exprs as ConstExpr[]) push(values, evalConst(x, consts));
   }
   return values;
 }
@@ -327,18 +331,18 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
   const factory = factoryOf(code);
 
   const globals = resolved.globals.slice();
-  for (const def of module.globals) globals.push(new WasmGlobal(def.type.type, def.type.mutable));
+  for (const def of module.globals) push(globals, new WasmGlobal(def.type.type, def.type.mutable));
   const memories = resolved.memories.slice();
   for (const def of module.memories) {
-    memories.push(new WasmMemory(def.limits.min, def.limits.max, def.limits.shared));
+    push(memories, new WasmMemory(def.limits.min, def.limits.max, def.limits.shared));
   }
   const tables = resolved.tables.slice();
   for (const def of module.tables)
-    tables.push(new WasmTable(def.refType, def.limits.min, def.limits.max, null));
+    push(tables, new WasmTable(def.refType, def.limits.min, def.limits.max, null));
 
   const tags = resolved.tags.slice();
   for (let t = tags.length; t < env.tags.length; t++) {
-    tags.push(new WasmTag((env.types[env.tags[t]] as FuncType).params));
+    push(tags, new WasmTag((env.types[env.tags[t]] as FuncType).params));
   }
 
   const sigs = env.types.map((t) => (t.kind === 'func' ? canonicalSig(t as FuncType) : -1));
@@ -350,7 +354,7 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
   // if instantiation fails before their turn (see the catch below).
   const data: Uint8Array[] = [];
   for (let d = 0; d < numData; d++) {
-    data.push(segments.kinds[d] === DataKind.passive ? dataSegmentBytes(segments, d) : EMPTY_BYTES);
+    push(data, segments.kinds[d] === DataKind.passive ? dataSegmentBytes(segments, d) : EMPTY_BYTES);
   }
   const built = factory(helperBindings, {
     funcs: resolved.funcs,
@@ -396,7 +400,7 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
     const passive =
       elemKinds[e] === ElemKind.passive ||
       (elemKinds[e] === ElemKind.other && elementSegmentMode(elems, e) === 'passive');
-    elem.push(passive ? elementValues(elems, e, consts) : EMPTY_REFS);
+    push(elem, passive ? elementValues(elems, e, consts) : EMPTY_REFS);
   }
   let nextElem = 0;
   let nextData = 0;

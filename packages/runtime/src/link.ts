@@ -29,6 +29,7 @@ import { tagOf, type WasmTag } from './api/tag.js';
 import { LinkError } from './errors.js';
 import { type FuncRecord, funcRecordOf, hostAdapter, newFuncRecord, toWasmValue } from './functions.js';
 import { WasmGlobal } from './global.js';
+import { push } from './intrinsics.js';
 import type { WasmMemory } from './memory.js';
 import { canonicalSig } from './signatures.js';
 import type { WasmTable } from './table.js';
@@ -96,9 +97,9 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
         const rec = funcRecordOf(v);
         if (rec !== undefined) {
           if (rec.sig !== sig) fail(linkError(i, imp, 'imported function does not match the expected type'));
-          out.funcs.push(rec);
+          push(out.funcs, rec);
         } else {
-          out.funcs.push(newFuncRecord(hostAdapter(v, sig), sig, funcIndex));
+          push(out.funcs, newFuncRecord(hostAdapter(v, sig), sig, funcIndex));
         }
         return;
       }
@@ -112,7 +113,7 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
           const why = limitsMatch(table.elements.length, table.maximum, want.limits);
           if (why !== null) fail(linkError(i, imp, `table import has ${why}`));
         }
-        out.tables.push(table);
+        push(out.tables, table);
         return;
       }
       case 2: {
@@ -131,7 +132,7 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
           const why = limitsMatch(mem.pages, mem.maximum, want);
           if (why !== null) fail(linkError(i, imp, `memory import has ${why}`));
         }
-        out.memories.push(mem);
+        push(out.memories, mem);
         return;
       }
       case 3: {
@@ -142,7 +143,7 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
             fail(linkError(i, imp, 'imported global does not match the expected mutability'));
           else if (g.type !== want.type)
             fail(linkError(i, imp, 'imported global does not match the expected type'));
-          out.globals.push(g);
+          push(out.globals, g);
           return;
         }
         const t = want.type;
@@ -168,7 +169,7 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
           fail(linkError(i, imp, 'imported mutable global must be a WebAssembly.Global object'));
         const cell = new WasmGlobal(t, false);
         cell.setInternal(value);
-        out.globals.push(cell);
+        push(out.globals, cell);
         return;
       }
       case 4: {
@@ -177,7 +178,7 @@ export function resolveImports(module: WasmModule, env: ModuleEnv, importObject:
         const want = env.types[env.tags[out.tags.length]] as FuncType;
         if (tag.sig !== canonicalSig({ params: want.params, results: [] }))
           fail(linkError(i, imp, 'imported tag does not match the expected type'));
-        out.tags.push(tag);
+        push(out.tags, tag);
         return;
       }
       default:

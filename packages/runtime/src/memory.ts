@@ -14,6 +14,17 @@
  * it grows in place, never detaches, and other threads holding it see the new
  * length. Without growable SharedArrayBuffer a shared memory cannot grow.
  */
+import {
+  ArrayBuffer,
+  apply,
+  Math,
+  Object,
+  push,
+  SharedArrayBuffer,
+  setBytes,
+  structuredClone,
+  Uint8Array,
+} from './intrinsics.js';
 
 export const PAGE_SIZE = 65536;
 /** Pages addressable by a 32-bit memory. */
@@ -84,7 +95,7 @@ export class WasmMemory {
 
   /** Registers a view refresher run after every grow. */
   onGrow(listener: Listener): void {
-    this.listeners.push(listener);
+    push(this.listeners, listener);
   }
 
   /** Grows by `delta` pages: the old size, or -1 (memory unchanged) when it cannot. */
@@ -107,13 +118,13 @@ export class WasmMemory {
       const oldBuf = this.buffer as ArrayBuffer;
       let next: ArrayBuffer;
       try {
-        if (nativeTransfer !== undefined) next = nativeTransfer.call(oldBuf, bytes);
+        if (nativeTransfer !== undefined) next = apply(nativeTransfer, oldBuf, [bytes]) as ArrayBuffer;
         else if (delta === 0 && typeof structuredClone === 'function') {
           // Same size: move the backing store; nothing is copied.
           next = structuredClone(oldBuf, { transfer: [oldBuf] });
         } else {
           next = new ArrayBuffer(bytes);
-          new Uint8Array(next).set(new Uint8Array(oldBuf));
+          setBytes(new Uint8Array(next), new Uint8Array(oldBuf));
           detachBuffer(oldBuf);
         }
       } catch {

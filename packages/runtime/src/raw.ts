@@ -11,6 +11,7 @@
 import { F32, F64, I32, I64, V128 } from '@wasmloom/binary';
 import { funcRecordOf, toJSValue, toWasmValue } from './functions.js';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits, HI, RV } from './helpers.js';
+import { BigInt, Number, push } from './intrinsics.js';
 import { sigType } from './signatures.js';
 import { bigHi, bigLo } from './values.js';
 
@@ -63,23 +64,23 @@ export function invokeRaw(
     const a = args[i];
     switch (t) {
       case I32:
-        internal.push(Number(a.bits) | 0);
+        push(internal, Number(a.bits) | 0);
         break;
       case I64: {
         const b = BigInt.asIntN(64, BigInt(a.bits as bigint));
-        internal.push(bigLo(b), bigHi(b));
+        push(internal, bigLo(b), bigHi(b));
         break;
       }
       case F32:
-        internal.push(f32FromBits(Number(a.bits) | 0));
+        push(internal, f32FromBits(Number(a.bits) | 0));
         break;
       case F64: {
         const b = BigInt.asUintN(64, BigInt(a.bits as bigint));
-        internal.push(f64FromBits(Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n))));
+        push(internal, f64FromBits(Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n))));
         break;
       }
       default:
-        internal.push(toWasmValue(a.ref, t));
+        push(internal, toWasmValue(a.ref, t));
     }
   });
   const r = (rec.fn as (...a: unknown[]) => unknown)(...internal);
@@ -91,10 +92,10 @@ export function invokeRaw(
   let k = 0;
   for (const t of results) {
     if (t === I64) {
-      out.push(rawOut(t, slots[k], slots[k + 1] as number));
+      push(out, rawOut(t, slots[k], slots[k + 1] as number));
       k += 2;
     } else {
-      out.push(rawOut(t, slots[k], 0));
+      push(out, rawOut(t, slots[k], 0));
       k += 1;
     }
   }

@@ -9,6 +9,7 @@
  * proposals are off by default and will need iso-recursive canonicalization.
  */
 import type { FuncType, TypeDef } from '@wasmloom/binary';
+import { push } from './intrinsics.js';
 
 const ids = new Map<string, number>();
 const types: FuncType[] = [];
@@ -23,7 +24,7 @@ export function canonicalSig(t: { params: readonly number[]; results: readonly n
   let id = ids.get(key);
   if (id === undefined) {
     id = types.length;
-    types.push({ kind: 'func', params: t.params.slice(), results: t.results.slice() });
+    push(types, { kind: 'func', params: t.params.slice(), results: t.results.slice() });
     ids.set(key, id);
   }
   return id;

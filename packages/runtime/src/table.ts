@@ -8,6 +8,7 @@
  * tables, any JS value (null = ref.null) for externref tables.
  */
 import { IMPL_LIMITS } from '@wasmloom/binary';
+import { push } from './intrinsics.js';
 
 /** V8's limit on table size, so `new WebAssembly.Table` fails where native does. */
 export const MAX_TABLE_SIZE = IMPL_LIMITS.tableSize;
@@ -32,7 +33,7 @@ export class WasmTable {
     this.maximum = maximum;
     this.elements.max = maximum;
     // push keeps the array packed (new Array(n) would make it holey).
-    for (let i = 0; i < initial; i++) this.elements.push(init);
+    for (let i = 0; i < initial; i++) push(this.elements, init);
     byElements.set(this.elements, this);
   }
 
@@ -46,7 +47,7 @@ export class WasmTable {
     const old = elements.length;
     const size = old + delta;
     if (delta < 0 || size > (this.maximum ?? 0xffffffff) || size > MAX_TABLE_SIZE) return -1;
-    for (let i = old; i < size; i++) elements.push(init);
+    for (let i = old; i < size; i++) push(elements, init);
     return old;
   }
 }

@@ -10,6 +10,7 @@
  * unparsable strings), exactly as the JS API wants.
  */
 import { F32, F64, I32, I64, isRef, V128, valTypeName } from '@wasmloom/binary';
+import { BigInt, Number } from './intrinsics.js';
 
 /**
  * `HI[0]` (high half of a single i64 result) and `RV` (multi-value results)

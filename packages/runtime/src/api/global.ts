@@ -5,6 +5,7 @@
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, isRef, V128 } from '@wasmloom/binary';
 import { toWasmValue } from '../functions.js';
 import { WasmGlobal } from '../global.js';
+import { Object } from '../intrinsics.js';
 import { defineInterface, dictionary, enumValue } from './webidl.js';
 
 const internals = new WeakMap<object, WasmGlobal>();

@@ -3,6 +3,8 @@
  * memory (`memoryObject` caches it on the memory), so an exported memory is
  * the same object every time and imports find the memory behind it.
  */
+
+import { Object } from '../intrinsics.js';
 import { MAX_PAGES, WasmMemory } from '../memory.js';
 import { defineInterface, dictionary, enforceRangeU32 } from './webidl.js';
 

@@ -4,6 +4,7 @@
  */
 import { EXTERNREF, FUNCREF } from '@wasmloom/binary';
 import { toJSValue, toWasmValue } from '../functions.js';
+import { Object } from '../intrinsics.js';
 import { MAX_TABLE_SIZE, WasmTable } from '../table.js';
 import { defaultValue } from './global.js';
 import { defineInterface, dictionary, enforceRangeU32, enumValue, setLength } from './webidl.js';

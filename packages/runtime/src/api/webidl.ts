@@ -8,6 +8,7 @@
  * (`WebAssembly.Table.get(): Argument 0 ...`), so errors read the same as
  * with the native engine; only the error class is specified.
  */
+import { Math, Number, Object, push } from '../intrinsics.js';
 
 /** [EnforceRange] unsigned long. */
 export function enforceRangeU32(v: unknown, what: string): number {
@@ -50,7 +51,7 @@ export function sequence<T>(v: unknown, what: string, convert: (item: unknown, i
   if (typeof method !== 'function') throw new TypeError(`${what} must be an iterable object`);
   const out: T[] = [];
   for (const item of { [Symbol.iterator]: () => method.call(v) } as Iterable<unknown>) {
-    out.push(convert(item, out.length));
+    push(out, convert(item, out.length));
   }
   return out;
 }
