@@ -24,9 +24,12 @@
  *   with the batch's lowest invalid function; function k's error is the
  *   module's once every body before k has answered valid (`PooledBodies`).
  *   Bytes after a known invalid body cannot change that: reading stops;
- * - rejects with a pool's failure (a worker crash, a `PoolError`) when no
- *   body before the failed batch is invalid, known as soon as those bodies
- *   have answered (reading stops at the failure);
+ * - a batch whose worker dies (a crash, its heap limit) compiles on this
+ *   thread instead: a valid module still compiles, an invalid one still
+ *   gets its error;
+ * - rejects with another pool failure (a `PoolError`) when no body before
+ *   the failed batch is invalid, known as soon as those bodies have answered
+ *   (reading stops at the failure);
  * - rejects at once with what the chunk source throws (a network error) and
  *   with `signal.reason` on abort.
  * On every rejection the source is cancelled (a download stops) and the
@@ -386,6 +389,14 @@ interface RunningBatch {
   indices: number[];
   lowest: number;
   controller: AbortController;
+  /** The bodies, kept until the batch answers: compiled here if its worker dies. */
+  bodies: FunctionBody[];
+}
+
+/** A pool failure that says the worker died (a crash, its heap limit), not that the module is wrong. */
+function workerDied(failure: unknown): boolean {
+  const code = (failure as { code?: unknown } | null)?.code;
+  return code === 'WORKER_CRASHED' || code === 'WORKER_OUT_OF_MEMORY';
 }
 
 /** What went wrong at function `at`: it is invalid, or the batch starting there failed (`failure`). */
@@ -422,7 +433,7 @@ class PooledBodies {
 
   constructor(
     private readonly pool: CompilePool,
-    env: ModuleEnv,
+    private readonly env: ModuleEnv,
     count: number,
     private readonly onAnswer: () => void,
   ) {
@@ -486,10 +497,14 @@ class PooledBodies {
       batch = batch.filter((body) => body.index < at);
       if (batch.length === 0) return;
     }
-    // Indices only: the pool has copied the bytes, and they need not stay alive here.
     const indices = batch.map((body) => body.index);
     // Batches hold bodies in arrival order, which is index order.
-    const run: RunningBatch = { indices, lowest: indices[0], controller: new AbortController() };
+    const run: RunningBatch = {
+      indices,
+      lowest: indices[0],
+      controller: new AbortController(),
+      bodies: batch,
+    };
     this.running.add(run);
     let answer: Promise<CompiledBatch>;
     try {
@@ -505,6 +520,7 @@ class PooledBodies {
 
   private take(run: RunningBatch, result: CompiledBatch): void {
     if (!this.running.delete(run)) return; // dropped: its answer no longer matters
+    run.bodies = [];
     const invalid = result.error;
     if (invalid !== undefined) {
       this.report({ at: invalid.funcIndex, invalid });
@@ -519,9 +535,38 @@ class PooledBodies {
 
   /** A failed batch: its bodies never answer, so the frontier stops at it. */
   private lose(run: RunningBatch, failure: unknown): void {
+    if (this.running.has(run) && workerDied(failure)) {
+      // A worker died on these bodies (a valid module may take more memory or
+      // stack than a worker has): they compile here, and answer as a worker would.
+      let here: CompiledBatch | undefined;
+      try {
+        here = this.compileHere(run.bodies);
+      } catch (e) {
+        failure = e;
+      }
+      if (here !== undefined) {
+        this.take(run, here);
+        return;
+      }
+    }
     if (!this.running.delete(run)) return;
     this.report({ at: run.lowest, failure });
     this.onAnswer();
+  }
+
+  /** A batch compiled on this thread: its sources, or its first invalid function. */
+  private compileHere(bodies: readonly FunctionBody[]): CompiledBatch {
+    const sources: string[] = [];
+    for (const body of bodies) {
+      try {
+        sources.push(compileBody(this.env, body));
+      } catch (e) {
+        if (!(e instanceof WasmError)) throw e;
+        const { kind, message, offset } = e;
+        return { sources: [], error: { kind, message, offset, funcIndex: e.funcIndex ?? body.index } };
+      }
+    }
+    return { sources };
   }
 
   private report(problem: BodyProblem): void {
