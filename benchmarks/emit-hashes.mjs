@@ -40,11 +40,27 @@ async function hashWasmModules() {
   };
   const native = globalThis.WebAssembly;
   const { compile, instantiate } = native;
-  native.compile = (b, ...r) => (keep(b), compile.call(native, b, ...r));
-  native.instantiate = (b, ...r) => (b instanceof native.Module ? 0 : keep(b), instantiate.call(native, b, ...r));
+  native.compile = (b, ...r) => {
+    keep(b);
+    return compile.call(native, b, ...r);
+  };
+  native.instantiate = (b, ...r) => {
+    if (!(b instanceof native.Module)) keep(b);
+    return instantiate.call(native, b, ...r);
+  };
   try {
     const hw = realworld('hash-wasm');
-    for (const name of ['md5', 'sha1', 'sha256', 'sha512', 'sha3', 'keccak', 'blake2b', 'blake2s', 'blake3']) {
+    for (const name of [
+      'md5',
+      'sha1',
+      'sha256',
+      'sha512',
+      'sha3',
+      'keccak',
+      'blake2b',
+      'blake2s',
+      'blake3',
+    ]) {
       await hw[name](new Uint8Array(1));
     }
     for (const name of ['xxhash32', 'xxhash64', 'xxhash3', 'xxhash128', 'crc32', 'adler32', 'ripemd160']) {
@@ -63,7 +79,10 @@ const file = (p) => () => [readFileSync(p)];
 const groups = [
   ['esbuild-wasm', file(join(here, 'node_modules/esbuild-wasm/esbuild.wasm'))],
   ['sql.js', file(join(here, 'node_modules/sql.js/dist/sql-wasm.wasm'))],
-  ['brotli-wasm', file(join(here, '../packages/realworld/node_modules/brotli-wasm/pkg.node/brotli_wasm_bg.wasm'))],
+  [
+    'brotli-wasm',
+    file(join(here, '../packages/realworld/node_modules/brotli-wasm/pkg.node/brotli_wasm_bg.wasm')),
+  ],
   ['hash-wasm', hashWasmModules],
   ['@ffmpeg/core', file(join(here, 'node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm'))],
   ['resvg', file(join(here, 'node_modules/@resvg/resvg-wasm/index_bg.wasm'))],
