@@ -4,7 +4,7 @@
  * results read from the return value, `HI` or `RV` (ABI). The memory views are
  * read again after a call: the callee may have grown the memory.
  */
-import { type FuncType, I64, type ValType } from '@wasmloom/binary';
+import { type FuncType, I64, Names, type ValType } from '@wasmloom/binary';
 import type { JsFunctionState } from './function-state.js';
 import { CALL_OPEN, SIG, TABLE } from './names.js';
 import { leaving } from './segments.js';
@@ -34,11 +34,11 @@ function emitCallExpr(c: JsFunctionState, h: number, callee: string, results: re
     for (let j = 0; j < n; j++) {
       const d = h + j;
       if (results[j] === I64) {
-        s += `s${d}=RV[${k}];t${d}=RV[${k + 1}];`;
+        s += `s${d}=${Names.results}[${k}];t${d}=${Names.results}[${k + 1}];`;
         k += 2;
         c.setMat(d, true);
       } else {
-        s += `s${d}=RV[${k++}];`;
+        s += `s${d}=${Names.results}[${k++}];`;
         c.setMat(d, false);
       }
     }

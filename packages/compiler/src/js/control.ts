@@ -11,7 +11,7 @@
  * Go's resumable functions nest ~2,100 blocks around a br_table, which as
  * nested JS blocks would overflow V8's parser stack (about 2,000 levels).
  */
-import { I64, TrapCode, type ValType } from '@wasmloom/binary';
+import { I64, Names, TrapCode, type ValType } from '@wasmloom/binary';
 import { FrameKind } from '../emitter.js';
 import { enterFrame, enterLoop, loopEnded, takeFacts } from './bounds-facts.js';
 import type { JsFrame, JsFunctionState } from './function-state.js';
@@ -193,7 +193,7 @@ export function emitReturn(c: JsFunctionState): void {
   const base = c.d.sp - n;
   if (n === 0) c.out.push('return;');
   else if (n === 1) {
-    if (results[0] === I64) c.out.push(`HI[0]=${bare(c.hi(base))};return ${bare(c.lo(base))};`);
+    if (results[0] === I64) c.out.push(`${Names.hi}[0]=${bare(c.hi(base))};return ${bare(c.lo(base))};`);
     else c.out.push(`return ${bare(c.val(base))};`);
   } else {
     let k = 0;
@@ -201,9 +201,9 @@ export function emitReturn(c: JsFunctionState): void {
     for (let j = 0; j < n; j++) {
       const h = base + j;
       if (results[j] === I64) {
-        s += `RV[${k}]=${bare(c.lo(h))};RV[${k + 1}]=${bare(c.hi(h))};`;
+        s += `${Names.results}[${k}]=${bare(c.lo(h))};${Names.results}[${k + 1}]=${bare(c.hi(h))};`;
         k += 2;
-      } else s += `RV[${k++}]=${bare(c.val(h))};`;
+      } else s += `${Names.results}[${k++}]=${bare(c.val(h))};`;
     }
     c.out.push(`${s}return;`);
   }

@@ -10,7 +10,7 @@
  * `eh[h]` the i64 high half) while it is a pure function of locals, constants
  * and its own slot, or it lives in its slot variable `s{h}` (`t{h}`, `MAT`).
  */
-import { I32, I64, type ValType } from '@wasmloom/binary';
+import { I32, I64, Names, type ValType } from '@wasmloom/binary';
 import type { ControlFrame, DecoderState } from '../emitter.js';
 import { K_SET, L_SET, S_NAME, S_SET, T_NAME, T_SET, TRAP_JUMP, type View } from './names.js';
 import { bare, MANY_LOCALS, NO_LOCAL, reuseLow } from './text.js';
@@ -238,7 +238,7 @@ export class JsFunctionState {
 
   /** Emit a helper call returning an i64 (lo returned, hi in HI[0]). */
   assign64(h: number, call: string): void {
-    this.stored(h, STORED_S_T, call, 'HI[0]');
+    this.stored(h, STORED_S_T, call, `${Names.hi}[0]`);
     this.setMat(h, true);
   }
 

@@ -5,7 +5,7 @@
  * made closures if the function is large, and the trap blocks around the body:
  * a trap is `break T{c}`, and the one `throw trap(c)` per code follows the body.
  */
-import { I32, I64, isRef } from '@wasmloom/binary';
+import { I32, I64, isRef, Names } from '@wasmloom/binary';
 import { alignKnown, ownAlign } from './bounds-facts.js';
 import type { JsFunctionState } from './function-state.js';
 import { L_NAME, S_NAME, T_NAME } from './names.js';
@@ -53,7 +53,7 @@ export function emitEpilogue(c: JsFunctionState): string {
   if (c.usesJ) vars.push('j');
   if (c.usesImul) vars.push('$imul=imul');
   for (const g of c.copies) vars.push(`$${g}=${g}`);
-  let head = `function f${c.d.index}(${sig}){`;
+  let head = `function ${Names.func(c.d.index)}(${sig}){`;
   // Parameters arrive as tagged values of unknown type; one a loop assigns
   // meets its new values in a loop phi, which V8 then keeps tagged too, unless
   // the parameter is typed on entry. Only those: an operation on entry is one

@@ -11,7 +11,7 @@
  * no fallback path for misaligned addresses (which V8 would compile as a
  * deoptimization exit: typed arrays measured slower with one).
  */
-import { Op, opInfo, TrapCode } from '@wasmloom/binary';
+import { Names, Op, opInfo, TrapCode } from '@wasmloom/binary';
 import { boundsCheck } from './bounds-facts.js';
 import { type JsFunctionState, QUIET, REFSLOT, SIMPLE, STORED_S, STORED_T_S } from './function-state.js';
 import { LE_END, LE_STORE_END, MEMORY, type MemNames, memNames, S_SET, T_SET } from './names.js';
@@ -330,11 +330,11 @@ export function emitMemoryCopy(c: JsFunctionState, dst: number, src: number, h: 
 export function emitMemoryInit(c: JsFunctionState, seg: number, m: number, h: number): void {
   const names = memNames(m);
   const a = bulkArgs(c, h);
-  c.emit(`memoryInit(${c.mv(names.u8)},${c.mv(names.len)},DATA[${seg}],${a});`);
+  c.emit(`memoryInit(${c.mv(names.u8)},${c.mv(names.len)},${Names.data}[${seg}],${a});`);
 }
 
 export function emitDataDrop(c: JsFunctionState, seg: number): void {
-  c.emit(`dataDrop(DATA,${seg});`);
+  c.emit(`dataDrop(${Names.data},${seg});`);
 }
 
 /**

@@ -4,6 +4,7 @@
  * segments wrapped in place into closures, `function $s{k}(){…}$s{k}();`, so
  * that each part can be optimized.
  */
+import { Names } from '@wasmloom/binary';
 import type { JsFunctionState } from './function-state.js';
 import { ASSIGNED, VARIABLE } from './names.js';
 
@@ -103,8 +104,8 @@ export function split(c: JsFunctionState): boolean {
     let read = '';
     let slot = 0;
     for (const v of assigned) {
-      back += `RV[${slot}]=${v};`;
-      read += `${v}=RV[${slot++}];`;
+      back += `${Names.results}[${slot}]=${v};`;
+      read += `${v}=${Names.results}[${slot++}];`;
     }
     out[start] = `function ${name}(${params}){`;
     out[end] = `${back}}${name}(${params});${read}`;

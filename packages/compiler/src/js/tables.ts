@@ -3,7 +3,7 @@
  * record per function and instance), table access with its bounds trap, and
  * the table and element-segment instructions through runtime helpers.
  */
-import { TrapCode } from '@wasmloom/binary';
+import { Names, TrapCode } from '@wasmloom/binary';
 import { BOOL, type JsFunctionState, SIMPLE } from './function-state.js';
 import { FUNC_REF, TABLE } from './names.js';
 import { NO_LOCAL } from './text.js';
@@ -57,9 +57,9 @@ export function emitTableCopy(c: JsFunctionState, dst: number, src: number, h: n
 }
 
 export function emitTableInit(c: JsFunctionState, seg: number, t: number, h: number): void {
-  c.emit(`tableInit(${TABLE.get(t)},ELEM[${seg}],${three(c, h)});`);
+  c.emit(`tableInit(${TABLE.get(t)},${Names.elem}[${seg}],${three(c, h)});`);
 }
 
 export function emitElemDrop(c: JsFunctionState, seg: number): void {
-  c.emit(`elemDrop(ELEM,${seg});`);
+  c.emit(`elemDrop(${Names.elem},${seg});`);
 }
