@@ -218,30 +218,14 @@ export function spec3Markdown(files: readonly FileResult[], testsuite: string): 
 
 /** The group totals as a compact terminal table. */
 export function summaryTable(files: readonly FileResult[]): string {
+  const cells = (name: string, t: Totals) => [
+    name,
+    ...[t.files, t.passed, t.failed, t.text, t.notRun ?? 0, t.total].map(String),
+    percent(t),
+  ];
   const rows: string[][] = [['group', 'files', 'passed', 'failed', 'text', 'not run', 'total', '%']];
-  for (const [group, t] of groupTotals(files)) {
-    rows.push([
-      group,
-      `${t.files}`,
-      `${t.passed}`,
-      `${t.failed}`,
-      `${t.text}`,
-      `${t.notRun ?? 0}`,
-      `${t.total}`,
-      percent(t),
-    ]);
-  }
-  const all = totalsOf(files);
-  rows.push([
-    'all',
-    `${all.files}`,
-    `${all.passed}`,
-    `${all.failed}`,
-    `${all.text}`,
-    `${all.notRun ?? 0}`,
-    `${all.total}`,
-    percent(all),
-  ]);
+  for (const [group, t] of groupTotals(files)) rows.push(cells(group, t));
+  rows.push(cells('all', totalsOf(files)));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows
     .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
