@@ -208,7 +208,7 @@ class ScriptReader {
   readonly sources = new Map<string, ModuleSource>();
   readonly floats: PendingFloat[] = [];
 
-  /** Registers a module form's source; returns its key and whether it is text. */
+  /** Records a module form's source under a new `filename` and sets the command's module fields. */
   private moduleSource(m: SList, cmd: WastCommand): void {
     if (head(m) !== 'module') throw new Unsupported('expected a module');
     let i = 1;
@@ -225,9 +225,8 @@ class ScriptReader {
       source = { bytes: concatBytes(m.items.slice(i + 1)) };
     } else if (kind === 'quote') {
       cmd.module_type = 'text';
-      let text: string;
       try {
-        text = utf8.decode(concatBytes(m.items.slice(i + 1)));
+        const text = utf8.decode(concatBytes(m.items.slice(i + 1)));
         // The quoted text is a whole module or its fields (a line comment may end it).
         source = { text: /^\s*\(\s*module\b/.test(text) ? text : `(module\n${text}\n)` };
       } catch (e) {
