@@ -5,29 +5,46 @@
  * as the parser reaches it, exactly as the streaming driver does, so both
  * report the same first error (the one at the lowest byte offset).
  */
-import { type Features, type ModuleEnv, parseModule } from '@wasmloom/binary';
-import { validateFunction } from '@wasmloom/compiler';
+import {
+  type Features,
+  type FunctionBody,
+  type ModuleEnv,
+  type ParsedModule,
+  parseModule,
+} from '@wasmloom/binary';
+import { compileFunction, validateFunction } from '@wasmloom/compiler';
 import type { CompiledCode } from '@wasmloom/runtime';
-import { compileBody } from './streaming.js';
 
 /**
- * Throws the first `WasmError` (malformed or invalid) with its byte offset.
- * Function bodies are read from `bytes` in place: the caller must own them.
+ * Parses `bytes`, handing each function body to `onBody` with the module's
+ * env as soon as the parser reaches it.
  */
-export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
-  const sources: string[] = [];
+function parseBodies(
+  bytes: Uint8Array,
+  features: Features,
+  onBody: (env: ModuleEnv, body: FunctionBody) => void,
+): ParsedModule {
   let frozen: ModuleEnv | null = null;
-  const { module, env } = parseModule(bytes, {
+  return parseModule(bytes, {
     features,
     keepBodies: false,
     onEnv(e) {
       frozen = e;
     },
-    onBody(body) {
-      // onEnv always runs before the first body (the env freezes at the code section).
-      const e = frozen!;
-      sources[body.index - e.numImportedFuncs] = compileBody(e, body);
-    },
+    // onEnv always runs before the first body (the env freezes at the code section).
+    onBody: (body) => onBody(frozen!, body),
+  });
+}
+
+/**
+ * Throws the first `WasmError` (malformed or invalid) with its byte offset;
+ * compileFunction's errors name their function. Function bodies are read from
+ * `bytes` in place: the caller must own them.
+ */
+export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
+  const sources: string[] = [];
+  const { module, env } = parseBodies(bytes, features, (e, body) => {
+    sources[body.index - e.numImportedFuncs] = compileFunction(e, body.index, body);
   });
   return { module, env, sources };
 }
@@ -37,15 +54,5 @@ export function compileModuleBytes(bytes: Uint8Array, features: Features): Compi
  * (the compiler's validator, no emitted code kept). Throws the first WasmError.
  */
 export function validateModuleBytes(bytes: Uint8Array, features: Features): void {
-  let frozen: ModuleEnv | null = null;
-  parseModule(bytes, {
-    features,
-    keepBodies: false,
-    onEnv(e) {
-      frozen = e;
-    },
-    onBody(body) {
-      validateFunction(frozen!, body.index, body);
-    },
-  });
+  parseBodies(bytes, features, (e, body) => validateFunction(e, body.index, body));
 }

@@ -69,16 +69,6 @@ export interface CompileChunksOptions {
   onProgress?: (progress: CompileProgress) => void;
 }
 
-/** Compiles one body; the error, if any, names its function. */
-export function compileBody(env: ModuleEnv, body: FunctionBody): string {
-  try {
-    return compileFunction(env, body.index, body);
-  } catch (e) {
-    if (e instanceof WasmError && e.funcIndex === undefined) e.funcIndex = body.index;
-    throw e;
-  }
-}
-
 /** A Uint8Array of this realm or another one (a vm context, a worker's transferred view). */
 function isUint8Array(v: unknown): v is Uint8Array {
   return (
@@ -242,7 +232,8 @@ class StreamingCompile {
     } else {
       // onEnv always runs before the first body (the env freezes at the code section).
       const env = this.env!;
-      this.sources[body.index - env.numImportedFuncs] = compileBody(env, body);
+      // compileFunction's errors name their function.
+      this.sources[body.index - env.numImportedFuncs] = compileFunction(env, body.index, body);
       this.compiledInline++;
     }
   }
