@@ -1,52 +1,51 @@
 /**
  * Compiling a whole module held in memory, synchronously (`new
  * WebAssembly.Module`, `validate`): the binary parser walks the bytes once and
- * each function body is compiled (validated and emitted in one pass) as soon
+ * each function body is validated (the decoder with the null emitter) as soon
  * as the parser reaches it, exactly as the streaming driver does, so both
- * report the same first error (the one at the lowest byte offset).
+ * report the same first error (the one at the lowest byte offset). The bodies
+ * are kept once (`CodeBodies`); their JS is emitted on first call (emit.ts).
  */
 import {
+  CodeBodiesBuilder,
+  type CodeSectionRange,
   type Features,
-  type FunctionBody,
   type ModuleEnv,
-  type ParsedModule,
   parseModule,
 } from '@wasmloom/binary';
-import { compileFunction, validateFunction } from '@wasmloom/compiler';
+import { validateFunction } from '@wasmloom/compiler';
 import type { CompiledCode } from '@wasmloom/runtime';
+import './emit.js';
 
 /**
- * Parses `bytes`, handing each function body to `onBody` with the module's
- * env as soon as the parser reaches it.
- */
-function parseBodies(
-  bytes: Uint8Array,
-  features: Features,
-  onBody: (env: ModuleEnv, body: FunctionBody) => void,
-): ParsedModule {
-  let frozen: ModuleEnv | null = null;
-  return parseModule(bytes, {
-    features,
-    keepBodies: false,
-    onEnv(e) {
-      frozen = e;
-    },
-    // onEnv always runs before the first body (the env freezes at the code section).
-    onBody: (body) => onBody(frozen!, body),
-  });
-}
-
-/**
- * Throws the first `WasmError` (malformed or invalid) with its byte offset;
- * compileFunction's errors name their function. Function bodies are read from
- * `bytes` in place: the caller must own them.
+ * Throws the first `WasmError` (malformed or invalid) with its byte offset.
+ * Function bodies are read from `bytes` during the call only (they are copied).
  */
 export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
-  const sources: string[] = [];
-  const { module, env } = parseBodies(bytes, features, (e, body) => {
-    sources[body.index - e.numImportedFuncs] = compileFunction(e, body.index, body);
+  let frozen: ModuleEnv | null = null;
+  let range: CodeSectionRange | null = null;
+  let bodies: CodeBodiesBuilder | null = null;
+  const { module, env } = parseModule(bytes, {
+    features,
+    keepBodies: false,
+    onCodeSection(r) {
+      range = r;
+    },
+    onEnv(e) {
+      frozen = e;
+      const r = range as CodeSectionRange | null;
+      if (r !== null) bodies = new CodeBodiesBuilder(e.numImportedFuncs, r.count, r.end - r.contentOffset);
+    },
+    onBody(body) {
+      // onEnv always runs before the first body (the env freezes at the code section).
+      validateFunction(frozen!, body.index, body);
+      bodies!.add(body);
+    },
   });
-  return { module, env, sources };
+  const count = module.functions.length;
+  const code: CompiledCode = { module, env, sources: new Array(count) };
+  if (count > 0) code.bodies = (bodies as CodeBodiesBuilder | null)!.finish();
+  return code;
 }
 
 /**
@@ -54,5 +53,15 @@ export function compileModuleBytes(bytes: Uint8Array, features: Features): Compi
  * (the decoder with the null emitter: no JS text is made). Throws the first WasmError.
  */
 export function validateModuleBytes(bytes: Uint8Array, features: Features): void {
-  parseBodies(bytes, features, (e, body) => validateFunction(e, body.index, body));
+  let frozen: ModuleEnv | null = null;
+  parseModule(bytes, {
+    features,
+    keepBodies: false,
+    onEnv(e) {
+      frozen = e;
+    },
+    onBody(body) {
+      validateFunction(frozen!, body.index, body);
+    },
+  });
 }
