@@ -9,7 +9,7 @@
 import { bodyAt, type FunctionBody } from '@wasmloom/binary';
 import type { CompiledBatch, CompilePool, EnvHandle } from '@wasmloom/pool';
 import { type CompiledCode, missingSources } from '@wasmloom/runtime';
-import { dropBodiesIfDone } from './emit.js';
+import { dropBodiesIfDone, emitCounters } from './emit.js';
 import type { CompileProgress } from './options.js';
 
 /** Bytes of bodies per background batch. */
@@ -76,7 +76,10 @@ export function emitInBackground(
       if (result.error === undefined) {
         for (let i = 0; i < batch.length; i++) {
           const j = batch[i].index - bodies.firstIndex;
-          code.sources[j] ??= result.sources[i];
+          if (code.sources[j] === undefined) {
+            code.sources[j] = result.sources[i];
+            emitCounters.fromPool++;
+          }
         }
       }
       report();

@@ -10,9 +10,13 @@ import { bodyAt } from '@wasmloom/binary';
 import { compileFunction } from '@wasmloom/compiler';
 import { type CompiledCode, missingSources, setSourceEmitter, sourceOf } from '@wasmloom/runtime';
 
+/** Function sources emitted on this thread, and received from the pool's background emission. */
+export const emitCounters = { here: 0, fromPool: 0 };
+
 /** Function j's source, emitted from its body (the module's bodies are valid: this does not throw). */
 export function emitSource(code: CompiledCode, j: number): string {
   const bodies = code.bodies!;
+  emitCounters.here++;
   return compileFunction(code.env, bodies.firstIndex + j, bodyAt(bodies, j));
 }
 

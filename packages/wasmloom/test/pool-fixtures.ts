@@ -136,8 +136,8 @@ export const wasmResponse = (body: ReadableStream<Uint8Array> | Uint8Array, head
   new Response(body as BodyInit, { headers: { 'Content-Type': 'application/wasm', ...headers } });
 
 export interface DelayingPoolOptions {
-  /** Milliseconds to hold back the answer of `batch`; default 0. */
-  delay?: (batch: FunctionBody[]) => number;
+  /** Milliseconds to hold back the answer of `batch` (validated or compiled: `mode`); default 0. */
+  delay?: (batch: FunctionBody[], mode: BatchMode) => number;
   /** An error to reject `batch` with instead of compiling it (a crash, say). */
   fail?: (batch: FunctionBody[]) => Error | undefined;
   /** What `idleSlots` says; default the inner pool's (an InlinePool's is 0: batches fill up). */
@@ -177,7 +177,7 @@ export class DelayingPool implements CompilePool {
   ): Promise<CompiledBatch> {
     this.batches++;
     if (mode === 'compile') this.emitBatches++;
-    const ms = this.options.delay?.(batch) ?? 0;
+    const ms = this.options.delay?.(batch, mode ?? 'compile') ?? 0;
     const error = this.options.fail?.(batch);
     const result = error === undefined ? await this.inner.compile(handle, batch, signal, mode) : undefined;
     if (ms > 0) await sleep(ms);
