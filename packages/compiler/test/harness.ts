@@ -20,7 +20,7 @@ import {
   type ValType,
   type WasmModule,
 } from '@wasmloom/binary';
-import * as helpers from '../../runtime/src/helpers.js';
+import { helpers } from '@wasmloom/runtime';
 import { compileFunction, type EmitLimits } from '../src/index.js';
 
 const PAGE = 65536;

@@ -11,8 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModule } from '@wasmloom/binary';
+import { helpers } from '@wasmloom/runtime';
 import { describe, expect, test } from 'vitest';
-import * as helpers from '../../runtime/src/helpers.js';
 import { compileFunction, type EmitLimits } from '../src/index.js';
 import { genericArray, type Harness, instantiate } from './harness.js';
 
