@@ -14,7 +14,7 @@ import { i32ConstExpr, makeDataSegments } from './data-segments.js';
 import { makeElementSegments } from './element-segments.js';
 import { invalid, malformed, type WasmError } from './errors.js';
 import { IMPL_LIMITS } from './limits.js';
-import { Op } from './opcodes.js';
+import { Op, opInfo } from './opcodes.js';
 import { Reader } from './reader.js';
 import {
   type Decoded,
@@ -45,8 +45,6 @@ import {
   type ElementSegments,
   ElemKind,
   externalKindNames,
-  F32,
-  F64,
   type Features,
   type FieldType,
   FUNCREF,
@@ -66,7 +64,6 @@ import {
   refType,
   type TableType,
   type TypeDef,
-  V128,
   type ValType,
   valTypeName,
   type WasmModule,
@@ -748,22 +745,14 @@ export class ModuleBuilder {
     const unpacked = (fd: FieldType): ValType => (fd.type === I8 || fd.type === I16 ? I32 : fd.type);
     const defaultable = (fd: FieldType): boolean => !isRef(fd.type) || isNullable(fd.type);
     for (const ins of e.instrs) {
+      const info = opInfo(ins.op);
+      if (info?.constant && info.params !== null) {
+        // A fixed stack effect (the t.const, extended-const arithmetic).
+        for (let i = info.params.length - 1; i >= 0; i--) pop(info.params[i]);
+        stack.push(...info.results!);
+        continue;
+      }
       switch (ins.op) {
-        case Op.i32_const:
-          stack.push(I32);
-          break;
-        case Op.i64_const:
-          stack.push(I64);
-          break;
-        case Op.f32_const:
-          stack.push(F32);
-          break;
-        case Op.f64_const:
-          stack.push(F64);
-          break;
-        case Op.v128_const:
-          stack.push(V128);
-          break;
         case Op.global_get: {
           const index = ins.imm as number;
           if (index >= visibleGlobals) throw invalid(`unknown global ${index}`, e.offset);
@@ -790,20 +779,6 @@ export class ModuleBuilder {
           );
           break;
         }
-        case Op.i32_add:
-        case Op.i32_sub:
-        case Op.i32_mul:
-          pop(I32);
-          pop(I32);
-          stack.push(I32);
-          break;
-        case Op.i64_add:
-        case Op.i64_sub:
-        case Op.i64_mul:
-          pop(I64);
-          pop(I64);
-          stack.push(I64);
-          break;
         case Op.struct_new:
         case Op.struct_new_default: {
           const index = ins.imm as number;

@@ -1,9 +1,15 @@
-export * from './abi.js';
 export { Global, globalObject, globalOf } from './api/global.js';
 export { Memory, memoryObject, memoryOf } from './api/memory.js';
 export { Table, tableObject, tableOfObject } from './api/table.js';
 export { Exception, Tag, tagObject, tagOf, WasmTag } from './api/tag.js';
 export * as webidl from './api/webidl.js';
+export {
+  type CompiledCode,
+  missingSources,
+  type SourceEmitter,
+  setSourceEmitter,
+  sourceOf,
+} from './compiled-code.js';
 export { evalConst } from './const-expr.js';
 export { CompileError, LinkError, RuntimeError, type WasmErrorConstructor } from './errors.js';
 export {
@@ -19,7 +25,6 @@ export { newCell, WasmGlobal } from './global.js';
 export * as helpers from './helpers.js';
 export {
   buildFactorySource,
-  type CompiledCode,
   type InstanceRecord,
   instantiate,
   instantiateResolved,
@@ -28,5 +33,5 @@ export { type ResolvedImports, resolveImports } from './link.js';
 export { detachBuffer, MAX_PAGES, PAGE_SIZE, WasmMemory } from './memory.js';
 export { invokeRaw, type RawValue } from './raw.js';
 export { canonicalSig, sigType } from './signatures.js';
-export { growTable, MAX_TABLE_SIZE, tableOf, WasmTable } from './table.js';
+export { MAX_TABLE_SIZE, WasmTable } from './table.js';
 export { bigHi, bigLo, pairToBigInt, toBigInt64 } from './values.js';

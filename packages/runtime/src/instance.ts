@@ -33,14 +33,15 @@ import {
   I32,
   I64,
   type ModuleEnv,
+  Names,
   type TableDef,
   type WasmModule,
 } from '@wasmloom/binary';
-import { Names } from './abi.js';
 import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
 import { tableObject } from './api/table.js';
 import { tagObject, WasmTag } from './api/tag.js';
+import { type CompiledCode, sourceOf } from './compiled-code.js';
 import { type ConstContext, evalConst } from './const-expr.js';
 import { LinkError, RuntimeError } from './errors.js';
 import { exportFunction, type FuncRecord } from './functions.js';
@@ -51,16 +52,6 @@ import { type ResolvedImports, resolveImports } from './link.js';
 import { WasmMemory } from './memory.js';
 import { canonicalSig } from './signatures.js';
 import { WasmTable } from './table.js';
-
-/** What instantiation needs of a compiled module: plain data (structured-cloneable). */
-export interface CompiledCode {
-  module: WasmModule;
-  env: ModuleEnv;
-  /** `sources[j]` defines `function f{env.numImportedFuncs + j}(...)`, the compiler's output. */
-  sources: readonly string[];
-  /** `buildFactorySource(module, env, sources)`, when already built (it is cached otherwise). */
-  factorySource?: string;
-}
 
 /** A live instance: the exports object and the internal objects behind it. */
 export interface InstanceRecord {
@@ -103,33 +94,33 @@ const FUNCTIONS_MARK = `\n${FUNCTIONS_LINE}\n`;
 const ALL_SIGS_MAX = 1000;
 
 /**
- * The function types whose `SIG{t}` the factory declares: all of them, or
- * for many types only those of functions and those the sources name. V8
- * gives every variable of the factory that no closure reads a slot in its
- * frame: 1,000,000 types (the JS API's limit) overflowed the stack.
+ * The function types whose `SIG{t}` the factory declares: all of them, or,
+ * for many types in a factory holding every source, only those of functions
+ * and those the sources name. V8 gives every variable of the factory that no
+ * closure reads a slot in its frame: 1,000,000 types (the JS API's limit)
+ * overflowed the stack. A lazy factory's `eval` makes every variable a
+ * context slot (on the heap), and its sources may come later: all of them.
  */
-function sigsUsed(env: ModuleEnv, sources: readonly string[]): number[] {
+function sigsUsed(env: ModuleEnv, sources: readonly (string | undefined)[], lazy: boolean): number[] {
   const types = env.types;
   const isFunc = (t: number) => types[t]?.kind === 'func';
-  if (types.length <= ALL_SIGS_MAX) return types.map((_, t) => t).filter(isFunc);
+  if (lazy || types.length <= ALL_SIGS_MAX) return types.map((_, t) => t).filter(isFunc);
   const used = new Set<number>(env.funcs);
-  for (const src of sources) {
+  for (const src of sources as readonly string[]) {
     for (let at = src.indexOf('SIG'); at !== -1; at = src.indexOf('SIG', at + 3)) {
       const m = /^\d+/.exec(src.slice(at + 3, at + 13));
       if (m !== null) used.add(Number(m[0]));
     }
   }
-  return Array.from(used)
-    .filter(isFunc)
-    .sort((a, b) => a - b);
+  return Array.from(used).filter(isFunc).sort((a, b) => a - b);
 }
 
 /** The factory source for a module: prelude, the function sources, epilogue (see abi.ts). */
 export function buildFactorySource(
   module: WasmModule,
   env: ModuleEnv,
-  sources: readonly string[],
-  lazy: boolean = isLarge(sources),
+  sources: readonly (string | undefined)[],
+  lazy: boolean = isLazy(sources),
 ): string {
   const nImported = env.numImportedFuncs;
   const out: string[] = ["'use strict';"];
@@ -140,7 +131,7 @@ export function buildFactorySource(
   for (let i = 0; i < nImported; i++) {
     push(out, `var ${Names.func(i)} = $funcs[${i}].fn, ${Names.funcRef(i)} = $funcs[${i}];`);
   }
-  for (const i of sigsUsed(env, sources)) push(out, `var ${Names.sig(i)} = $sigs[${i}];`);
+  for (const i of sigsUsed(env, sources, lazy)) push(out, `var ${Names.sig(i)} = $sigs[${i}];`);
   env.memories.forEach((_, m) => {
     push(
       out,
@@ -165,9 +156,10 @@ export function buildFactorySource(
     }
   });
   push(out, FUNCTIONS_LINE);
-  if (!lazy) for (const src of sources) push(out, src);
+  if (!lazy) for (const src of sources) push(out, src!);
   else {
     // $lz(j) defines function i = nImported + j from its source in this scope
+    // (`$lzSrc(j)`: kept, or emitted now from its body: tiered loading)
     // (direct eval, strict: it declares nothing here, it assigns f{i} and
     // REF{i}.fn), once per instance. Its own names start with `$lz` so that
     // they shadow nothing the function's source reads. The parentheses make V8
@@ -176,8 +168,8 @@ export function buildFactorySource(
     // esbuild-wasm, 1.1 s less CPU.
     push(
       out,
-      'var $lzSrc = ctx.sources, $lzFns = [];',
-      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc[$lzJ] + ')'); } return $lzF; }`,
+      'var $lzSrc = ctx.source, $lzFns = [];',
+      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc($lzJ) + ')'); } return $lzF; }`,
     );
     for (let j = 0; j < sources.length; j++) {
       const i = nImported + j;
@@ -222,8 +214,8 @@ export function buildFactorySource(
 
 interface FactoryContext {
   funcs: FuncRecord[];
-  /** The function sources, for a lazy factory. */
-  sources: readonly string[];
+  /** Function j's source, for a lazy factory (emitted on first use if missing). */
+  source: (j: number) => string;
   sigs: number[];
   memories: WasmMemory[];
   tables: unknown[][];
@@ -252,10 +244,11 @@ function factoryOf(code: CompiledCode): Factory {
   return factory;
 }
 
-/** Whether the factory of these sources defines its functions lazily. */
-function isLarge(sources: readonly string[]): boolean {
+/** Whether the factory of these sources defines its functions lazily: they are large, or some are missing. */
+function isLazy(sources: readonly (string | undefined)[]): boolean {
   let chars = 0;
   for (const s of sources) {
+    if (s === undefined) return true;
     chars += s.length;
     if (chars >= LAZY_FACTORY_CHARS) return true;
   }
@@ -286,7 +279,7 @@ function shareTextWithEngine(code: CompiledCode, factory: Factory, source: strin
   at += FUNCTIONS_MARK.length;
   for (let i = 0; i < sources.length; i++) {
     const src = sources[i];
-    if (source.substring(at, at + src.length) !== src) return;
+    if (src === undefined || source.substring(at, at + src.length) !== src) return;
     slices[i] = text.substring(start + at, start + at + src.length);
     at += src.length + 1;
   }
@@ -358,7 +351,7 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
   }
   const built = factory(helperBindings, {
     funcs: resolved.funcs,
-    sources: code.sources,
+    source: (j) => sourceOf(code, j),
     sigs,
     memories,
     tables: tables.map((t) => t.elements),

@@ -1,5 +1,8 @@
 /**
- * The streaming compile driver: bytes in chunks of any size → `CompiledCode`.
+ * The streaming compile driver: bytes in chunks of any size → `CompiledCode`,
+ * as soon as every body is valid (tiered loading: the bodies are validated
+ * here, the null emitter, and kept; their JS is emitted afterwards, on the
+ * pool in the background and on the calling thread at a first call, emit.ts).
  *
  * Chunks go straight into the binary package's `ModuleDecoder`, which keeps
  * only the unconsumed tail of the input and hands over each function body as
@@ -13,9 +16,10 @@
  *   batch has answered.
  *
  * The contract, whatever compiles:
- * - resolves to `{ module, env, sources }`, `sources[j]` the JS source of
- *   function `env.numImportedFuncs + j`, the same sources for any number of
- *   workers and any order in which batches finish;
+ * - resolves to `{ module, env, sources, bodies }` once every body is valid,
+ *   `sources` all missing yet (`bodies` holds what emits them); the sources
+ *   emitted later are the same for any number of workers and any order in
+ *   which batches finish;
  * - rejects with the `WasmError` the synchronous compile (decode.ts) throws:
  *   the one at the lowest byte offset. The parser meets bytes in offset
  *   order, and a body's error is the synchronous path's as soon as that body
@@ -24,7 +28,7 @@
  *   with the batch's lowest invalid function; function k's error is the
  *   module's once every body before k has answered valid (`PooledBodies`).
  *   Bytes after a known invalid body cannot change that: reading stops;
- * - a batch whose worker dies (a crash, its heap limit) compiles on this
+ * - a batch whose worker dies (a crash, its heap limit) is validated on this
  *   thread instead: a valid module still compiles, an invalid one still
  *   gets its error;
  * - rejects with another pool failure (a `PoolError`) when no body before
@@ -39,6 +43,7 @@
  * response.ts), which pool (options.ts), instantiation (the runtime).
  */
 import {
+  CodeBodiesBuilder,
   type Features,
   type FunctionBody,
   IMPL_LIMITS,
@@ -47,9 +52,11 @@ import {
   type ParsedModule,
   WasmError,
 } from '@wasmloom/binary';
-import { compileFunction } from '@wasmloom/compiler';
+import { validateFunction } from '@wasmloom/compiler';
 import type { CompiledBatch, CompileErrorInfo, CompilePool, EnvHandle } from '@wasmloom/pool';
 import type { CompiledCode } from '@wasmloom/runtime';
+import { emitInBackground } from './background-emit.js';
+import './emit.js';
 import type { CompileProgress } from './options.js';
 import { Batcher, INLINE_THRESHOLD_BYTES } from './pool-node.js';
 
@@ -71,16 +78,6 @@ export interface CompileChunksOptions {
   bytesTotal?: number;
   /** Called after each chunk is decoded and each batch has answered. */
   onProgress?: (progress: CompileProgress) => void;
-}
-
-/** Compiles one body; the error, if any, names its function. */
-export function compileBody(env: ModuleEnv, body: FunctionBody): string {
-  try {
-    return compileFunction(env, body.index, body);
-  } catch (e) {
-    if (e instanceof WasmError && e.funcIndex === undefined) e.funcIndex = body.index;
-    throw e;
-  }
 }
 
 /** A Uint8Array of this realm or another one (a vm context, a worker's transferred view). */
@@ -176,9 +173,10 @@ class StreamingCompile {
   private getPool: (() => CompilePool | null) | null;
 
   private env: ModuleEnv | null = null;
-  /** Bodies compiled inline (when `pooled` is null). */
-  private readonly sources: string[] = [];
-  private compiledInline = 0;
+  /** Every body, kept to emit its JS from after the module exists. */
+  private bodies: CodeBodiesBuilder | null = null;
+  /** Bodies validated inline (when `pooled` is null). */
+  private validatedInline = 0;
   private pooled: PooledBodies | null = null;
 
   private bytesReceived = 0;
@@ -234,6 +232,8 @@ class StreamingCompile {
   private start(env: ModuleEnv): void {
     this.env = env;
     const code = this.decoder.codeSection;
+    if (code !== null && code.count > 0)
+      this.bodies = new CodeBodiesBuilder(env.numImportedFuncs, code.count, code.end - code.contentOffset);
     if (code === null || code.count === 0 || code.end - code.contentOffset < this.inlineThreshold) return;
     const pool = this.getPool?.() ?? null;
     this.getPool = null;
@@ -241,13 +241,13 @@ class StreamingCompile {
   }
 
   private take(body: FunctionBody): void {
+    // onEnv always runs before the first body (the env freezes at the code section).
+    this.bodies!.add(body);
     if (this.pooled !== null) {
       this.pooled.add(body);
     } else {
-      // onEnv always runs before the first body (the env freezes at the code section).
-      const env = this.env!;
-      this.sources[body.index - env.numImportedFuncs] = compileBody(env, body);
-      this.compiledInline++;
+      validateFunction(this.env!, body.index, body);
+      this.validatedInline++;
     }
   }
 
@@ -342,8 +342,17 @@ class StreamingCompile {
     const parsed = this.parsed!;
     this.settled = true;
     this.cleanUp();
-    this.pooled?.close();
-    this.resolve({ module: parsed.module, env: parsed.env, sources: this.pooled?.sources ?? this.sources });
+    const count = parsed.module.functions.length;
+    const code: CompiledCode = { module: parsed.module, env: parsed.env, sources: new Array(count) };
+    if (this.bodies !== null) code.bodies = this.bodies.finish();
+    this.bodies = null;
+    const pooled = this.pooled;
+    // The pool goes on, in the background: the module's sources.
+    if (pooled !== null) {
+      const bytes = { bytesReceived: this.bytesReceived, bytesTotal: this.bytesTotal };
+      emitInBackground(code, pooled.pool, pooled.handle, this.onProgress, bytes);
+    }
+    this.resolve(code);
   }
 
   private fail(error: unknown): void {
@@ -371,7 +380,8 @@ class StreamingCompile {
     if (this.onProgress === undefined || this.settled) return;
     const progress: CompileProgress = {
       bytesReceived: this.bytesReceived,
-      functionsCompiled: this.pooled?.compiled ?? this.compiledInline,
+      functionsValidated: this.pooled?.validated ?? this.validatedInline,
+      functionsEmitted: 0,
       functionsTotal: this.decoder.codeSection?.count ?? 0,
     };
     if (this.bytesTotal !== undefined) progress.bytesTotal = this.bytesTotal;
@@ -389,7 +399,7 @@ interface RunningBatch {
   indices: number[];
   lowest: number;
   controller: AbortController;
-  /** The bodies, kept until the batch answers: compiled here if its worker dies. */
+  /** The bodies, kept until the batch answers: validated here if its worker dies. */
   bodies: FunctionBody[];
 }
 
@@ -405,8 +415,8 @@ export type BodyProblem =
   | { at: number; invalid?: undefined; failure: unknown };
 
 /**
- * A module's bodies compiled on a pool: their sources by position, and what
- * the compile's outcome is when something goes wrong. A batch answers for its
+ * A module's bodies validated on a pool, and what the compile's outcome is
+ * when something goes wrong. A batch answers for its
  * own lowest invalid function only (its bodies before that one are valid), or
  * fails as a whole (a worker crash), and batches answer in any order. So the
  * problem at the lowest function index decides, once every body before it has
@@ -415,12 +425,11 @@ export type BodyProblem =
  * only fails the compile when no body before it is invalid.
  */
 class PooledBodies {
-  readonly sources: string[];
-  compiled = 0;
+  validated = 0;
   /** The problem at the lowest function index seen so far. */
   problem: BodyProblem | null = null;
 
-  private readonly handle: EnvHandle;
+  readonly handle: EnvHandle;
   private readonly batcher: Batcher;
   private readonly base: number;
   /** 1 for a body whose answer is in (or no longer matters). */
@@ -432,13 +441,12 @@ class PooledBodies {
   private closed = false;
 
   constructor(
-    private readonly pool: CompilePool,
+    readonly pool: CompilePool,
     private readonly env: ModuleEnv,
     count: number,
     private readonly onAnswer: () => void,
   ) {
     this.base = env.numImportedFuncs;
-    this.sources = new Array<string>(count);
     this.answers = new Uint8Array(count);
     this.handle = pool.open(env);
     this.batcher = new Batcher({ idleSlots: () => pool.idleSlots, onBatch: (batch) => this.send(batch) });
@@ -472,12 +480,6 @@ class PooledBodies {
     return this.frontier === this.added;
   }
 
-  /** Success: forget the module in the pool. */
-  close(): void {
-    this.closed = true;
-    this.pool.release(this.handle);
-  }
-
   /** Failure or abort: drop every batch still waiting, then forget the module. */
   cancel(reason: unknown): void {
     if (this.closed) return;
@@ -508,7 +510,7 @@ class PooledBodies {
     this.running.add(run);
     let answer: Promise<CompiledBatch>;
     try {
-      answer = this.pool.compile(this.handle, batch, run.controller.signal);
+      answer = this.pool.compile(this.handle, batch, run.controller.signal, 'validate');
     } catch (e) {
       answer = Promise.reject(e);
     }
@@ -525,9 +527,7 @@ class PooledBodies {
     if (invalid !== undefined) {
       this.report({ at: invalid.funcIndex, invalid });
     } else {
-      for (let i = 0; i < run.indices.length; i++)
-        this.sources[run.indices[i] - this.base] = result.sources[i];
-      this.compiled += run.indices.length;
+      this.validated += run.indices.length;
     }
     this.markAnswered(run);
     this.onAnswer();
@@ -537,10 +537,10 @@ class PooledBodies {
   private lose(run: RunningBatch, failure: unknown): void {
     if (this.running.has(run) && workerDied(failure)) {
       // A worker died on these bodies (a valid module may take more memory or
-      // stack than a worker has): they compile here, and answer as a worker would.
+      // stack than a worker has): they are validated here instead.
       let here: CompiledBatch | undefined;
       try {
-        here = this.compileHere(run.bodies);
+        here = this.validateHere(run.bodies);
       } catch (e) {
         failure = e;
       }
@@ -554,19 +554,18 @@ class PooledBodies {
     this.onAnswer();
   }
 
-  /** A batch compiled on this thread: its sources, or its first invalid function. */
-  private compileHere(bodies: readonly FunctionBody[]): CompiledBatch {
-    const sources: string[] = [];
+  /** A batch validated on this thread, answered as a worker would: its first invalid function, if any. */
+  private validateHere(bodies: readonly FunctionBody[]): CompiledBatch {
     for (const body of bodies) {
       try {
-        sources.push(compileBody(this.env, body));
+        validateFunction(this.env, body.index, body);
       } catch (e) {
         if (!(e instanceof WasmError)) throw e;
         const { kind, message, offset } = e;
         return { sources: [], error: { kind, message, offset, funcIndex: e.funcIndex ?? body.index } };
       }
     }
-    return { sources };
+    return { sources: [] };
   }
 
   private report(problem: BodyProblem): void {
