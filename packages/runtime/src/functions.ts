@@ -21,7 +21,7 @@ import {
   typeIndexOfHeap,
   V128,
 } from '@wasmloom/binary';
-import { Function, Math, push } from './intrinsics.js';
+import { bindThis, Function, Math, Object, push } from './intrinsics.js';
 import { sigType } from './signatures.js';
 import { assertJSCompatible, bigHi, bigLo, HI, pairToBigInt, RV, toBigInt64 } from './values.js';
 
@@ -53,7 +53,10 @@ export function newFuncRecord(fn: FuncRef['fn'], sig: number, index: number): Fu
 export function exportFunction(ref: FuncRecord): AnyFunction {
   let js = ref.js;
   if (js === null) {
-    js = exportMaker(ref.sig)(ref, String(ref.index)) as FuncRecord['js'] & AnyFunction;
+    // Bound: `String(f)` shows `function () { [native code] }`, not the wrapper's source.
+    const name = String(ref.index);
+    js = bindThis(exportMaker(ref.sig)(ref, name), undefined) as FuncRecord['js'] & AnyFunction;
+    Object.defineProperty(js, 'name', { value: name, configurable: true });
     ref.js = js;
     records.set(js as AnyFunction, ref);
   }

@@ -17,6 +17,7 @@ import { RuntimeError } from './errors.js';
 import {
   ArrayBuffer,
   BigInt,
+  captureStackTrace,
   copyWithin,
   DataView,
   Float32Array,
@@ -97,7 +98,10 @@ export class MemoryView extends (DataView as new (buffer: ArrayBufferLike) => Da
 
 /** The RuntimeError for a trap; generated code writes `throw trap(code)`. */
 export function trap(code: number): Error {
-  return new RuntimeError(trapMessages[code as TrapCode]);
+  const e = new RuntimeError(trapMessages[code as TrapCode]);
+  // The stack starts at the wasm function that trapped, as native's, not here.
+  captureStackTrace?.(e, trap);
+  return e;
 }
 
 // ---- Scratch views for bit access ---------------------------------------------------

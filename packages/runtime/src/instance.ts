@@ -112,7 +112,9 @@ function sigsUsed(env: ModuleEnv, sources: readonly (string | undefined)[], lazy
       if (m !== null) used.add(Number(m[0]));
     }
   }
-  return Array.from(used).filter(isFunc).sort((a, b) => a - b);
+  return Array.from(used)
+    .filter(isFunc)
+    .sort((a, b) => a - b);
 }
 
 /** The factory source for a module: prelude, the function sources, epilogue (see abi.ts). */
@@ -168,8 +170,8 @@ export function buildFactorySource(
     // esbuild-wasm, 1.1 s less CPU.
     push(
       out,
-      'var $lzSrc = ctx.source, $lzFns = [];',
-      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc($lzJ) + ')'); } return $lzF; }`,
+      'var $lzSrc = ctx.source, $lzName = ctx.name, $lzFns = [];',
+      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = $lzName(eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc($lzJ) + ')'), $lzI); } return $lzF; }`,
     );
     for (let j = 0; j < sources.length; j++) {
       const i = nImported + j;
@@ -216,6 +218,8 @@ interface FactoryContext {
   funcs: FuncRecord[];
   /** Function j's source, for a lazy factory (emitted on first use if missing). */
   source: (j: number) => string;
+  /** Gives function `i` its name in stack traces (`stackName`), for a lazy factory; returns it. */
+  name: (fn: unknown, i: number) => unknown;
   sigs: number[];
   memories: WasmMemory[];
   tables: unknown[][];
@@ -287,6 +291,17 @@ function shareTextWithEngine(code: CompiledCode, factory: Factory, source: strin
   code.factorySource = text.substring(start, start + source.length);
 }
 
+/** What a stack trace calls function `i`, as native: its name-section name, else `wasm-function[i]`. */
+function stackName(module: WasmModule, i: number): string {
+  return module.names?.functions[i] ?? `wasm-function[${i}]`;
+}
+
+/** V8 names a frame by its function's own `name` data property. */
+function nameForStacks(fn: unknown, name: string): unknown {
+  Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  return fn;
+}
+
 /** A segment offset as an unsigned address (i32: `>>> 0`, i64: BigInt). */
 function address(v: unknown): number {
   return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
@@ -352,6 +367,7 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
   const built = factory(helperBindings, {
     funcs: resolved.funcs,
     source: (j) => sourceOf(code, j),
+    name: (fn, i) => nameForStacks(fn, stackName(module, i)),
     sigs,
     memories,
     tables: tables.map((t) => t.elements),
@@ -359,6 +375,7 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
     data,
     elem,
   });
+  for (const rec of built.refs) nameForStacks(rec.fn, stackName(module, rec.index));
   const funcs = resolved.funcs.concat(built.refs);
   // Registered for good: even if instantiation fails below, segments may
   // already have put this instance's functions into imported tables.

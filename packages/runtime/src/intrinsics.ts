@@ -113,3 +113,10 @@ export const copyWithin = uncurry(typedArray.copyWithin) as (
 
 /** `Reflect.apply` of now. */
 export const apply = G.Reflect.apply;
+
+/** `fn.bind(self)` with the `bind` of now. */
+export const bindThis = uncurry(bind) as (fn: unknown, self: unknown) => (...args: unknown[]) => unknown;
+
+/** V8's `Error.captureStackTrace`, where there is one. */
+export const captureStackTrace = (G.Error as { captureStackTrace?: (e: object, above: unknown) => void })
+  .captureStackTrace;

@@ -25,7 +25,11 @@ export const TABLE_KIND_NAMES = ['anyfunc', 'externref'] as const;
  * ToWebAssemblyValue (a TypeError naming the argument when it does not fit).
  */
 function refArg(v: unknown, type: number, what: string): unknown {
-  if (v === undefined) return defaultValue(type);
+  return v === undefined ? defaultValue(type) : convertRef(v, type, what);
+}
+
+/** ToWebAssemblyValue for a reference argument, its TypeError naming the argument. */
+function convertRef(v: unknown, type: number, what: string): unknown {
   try {
     return toWasmValue(v, type);
   } catch (e) {
@@ -81,13 +85,17 @@ export class Table {
     return old;
   }
 
-  set(index: number, value?: unknown): void {
+  /** `value` missing stores the default; an explicit `undefined` is a value (a TypeError for funcref), as native. */
+  set(index: number, ...value: unknown[]): void {
     const table = internal(this, 'WebAssembly.Table.set()');
     const i = enforceRangeU32(index, 'WebAssembly.Table.set(): Argument 0');
     const size = table.elements.length;
     if (i >= size)
       throw new RangeError(`WebAssembly.Table.set(): invalid index ${i} into a table of size ${size}`);
-    table.elements[i] = refArg(value, table.refType, 'WebAssembly.Table.set(): Argument 1');
+    table.elements[i] =
+      value.length === 0
+        ? defaultValue(table.refType)
+        : convertRef(value[0], table.refType, 'WebAssembly.Table.set(): Argument 1');
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: any reference value (lib.dom types it so)
