@@ -400,6 +400,26 @@ export function decodeDataCountSection(r: Reader): number {
   return r.u32();
 }
 
+/**
+ * A segment's usual offset, `i32.const n end`: n, else undefined (nothing
+ * read). Only right after a one-byte flags field at `flagsPos`: ModuleBuilder
+ * then knows the expression starts one byte after the segment, for its type
+ * error on a 64-bit memory or table.
+ */
+function readLoneI32Const(r: Reader, flagsPos: number): number | undefined {
+  const b = r.bytes;
+  const at = r.pos;
+  if (at !== flagsPos + 1 || at >= r.end || b[at] !== Op.i32_const) return undefined;
+  r.pos = at + 1;
+  const n = r.s32();
+  if (r.pos < r.end && b[r.pos] === Op.end) {
+    r.pos++;
+    return n;
+  }
+  r.pos = at;
+  return undefined;
+}
+
 /** The element section: its segments, and where each starts (for `ModuleBuilder`'s errors). */
 export interface DecodedElements {
   segments: ElementSegments;
@@ -422,7 +442,6 @@ export function decodeElementSection(r: Reader, f: Features): DecodedElements {
   const others: ElementSegment[] = [];
   let funcs: Uint32Array = new Uint32Array(64);
   let total = 0;
-  const b = r.bytes;
   for (let i = 0; i < count; i++) {
     starts[i] = r.offset;
     const flagsPos = r.pos;
@@ -431,19 +450,10 @@ export function decodeElementSection(r: Reader, f: Features): DecodedElements {
       throw r.error('malformed elements segment kind', flagsPos);
     }
     let kind: number = ElemKind.other;
-    const exprPos = r.pos;
-    // Compact only with a one-byte flags field: ModuleBuilder then knows the
-    // offset expression starts one byte after the segment.
-    if (flags === 0 && exprPos === flagsPos + 1 && exprPos < r.end && b[exprPos] === Op.i32_const) {
-      r.pos = exprPos + 1;
-      const n = r.s32();
-      if (r.pos < r.end && b[r.pos] === Op.end) {
-        r.pos++;
-        offsets[i] = n;
-        kind = ElemKind.active;
-      } else {
-        r.pos = exprPos;
-      }
+    const offset = flags === 0 ? readLoneI32Const(r, flagsPos) : undefined;
+    if (offset !== undefined) {
+      offsets[i] = offset;
+      kind = ElemKind.active;
     } else if (flags === 1 || flags === 3) {
       const kindPos = r.pos;
       if (r.u8() !== 0) throw r.error('malformed element kind', kindPos);
@@ -536,23 +546,11 @@ export function decodeDataSection(r: Reader, f: Features): DecodedData {
       kinds[i] = DataKind.passive;
     } else {
       const memory = flags === 2 ? r.u32() : 0;
-      // The usual form, memory 0 and `i32.const n end`, keeps only n. Only
-      // with a one-byte flags field: ModuleBuilder then knows the expression
-      // starts one byte after the segment, for its error on a 64-bit memory.
-      const exprPos = r.pos;
-      let compact = false;
-      if (flags === 0 && exprPos === flagsPos + 1 && exprPos < r.end && b[exprPos] === Op.i32_const) {
-        r.pos = exprPos + 1;
-        const n = r.s32();
-        if (r.pos < r.end && b[r.pos] === Op.end) {
-          r.pos++;
-          offsets[i] = n;
-          compact = true;
-        } else {
-          r.pos = exprPos;
-        }
-      }
-      if (!compact) {
+      // The usual form, memory 0 and `i32.const n end`, keeps only n.
+      const offset = flags === 0 ? readLoneI32Const(r, flagsPos) : undefined;
+      if (offset !== undefined) {
+        offsets[i] = offset;
+      } else {
         o ??= new OperatorReader(r.bytes, r.pos, r.end, r.base, f);
         kinds[i] = DataKind.activeExpr;
         offsets[i] = placements.length;

@@ -1,15 +1,6 @@
+/** Element segments in the compact form (binary element-segments.ts) cost a few bytes each, not an object each. */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import {
-  ElemKind,
-  elementSegmentAt,
-  elementSegmentCount,
-  elementSegmentFuncs,
-  FUNCREF,
-  makeElementSegments,
-  parseModule,
-} from '../src/index.js';
-import { body, code, funcs, functype, i32const, section, types, vec, wasm } from './fixtures/encode.js';
 
 const binaryDist = new URL('../dist/index.js', import.meta.url).href;
 
@@ -33,44 +24,6 @@ function peakRss(script: string, segments: number): number {
 }
 
 describe('element segments in the compact form', () => {
-  it('keeps the usual forms as numbers and the others as objects', () => {
-    const m = wasm(
-      types(functype([], [])),
-      funcs(0, 0),
-      section(4, vec([[0x70, 0, 4]])),
-      section(
-        9,
-        vec([
-          [0, ...i32const(2), ...vec([[0], [1]])],
-          [1, 0, ...vec([[1]])],
-          [0, ...i32const(0), ...vec([])],
-          [4, ...i32const(1), ...vec([[0xd2, 1, 0x0b]])],
-          [3, 0, ...vec([[1], [0]])],
-        ]),
-      ),
-      code(body(), body()),
-    );
-    const { module } = parseModule(m);
-    const elems = module.elements;
-    expect(Array.from(elems.kinds)).toEqual([
-      ElemKind.active,
-      ElemKind.passive,
-      ElemKind.active,
-      ElemKind.other,
-      ElemKind.declarative,
-    ]);
-    expect(Array.from(elems.funcs)).toEqual([0, 1, 1, 1, 0]);
-    expect(Array.from(elems.offsets)).toEqual([2, 0, 0, 0, 0]);
-    expect(elems.others.length).toBe(1);
-    expect(Array.from(elementSegmentFuncs(elems, 4)!)).toEqual([1, 0]);
-    expect(elementSegmentFuncs(elems, 3)).toBeNull();
-    // makeElementSegments of the segments read one at a time gives the same form back.
-    const list = Array.from({ length: elementSegmentCount(elems) }, (_, i) => elementSegmentAt(elems, i));
-    expect(list[0]).toMatchObject({ mode: 'active', table: 0, refType: FUNCREF, funcIndices: [0, 1] });
-    expect(list[0].offset?.instrs[0].imm).toBe(2);
-    expect(makeElementSegments(list)).toEqual(elems);
-  });
-
   it('validates 1,000,000 empty active segments in at most twice the peak memory of native', () => {
     const n = 1_000_000;
     const native = peakRss('if (!WebAssembly.validate(bytes)) throw new Error("invalid")', n);

@@ -18,6 +18,7 @@ import {
   I32,
   I64,
   makeDataSegments,
+  makeElementSegments,
   Op,
   parseModule,
   Reader,
@@ -398,6 +399,9 @@ describe('element segments', () => {
       ElemKind.other,
     ]);
     const e = Array.from(kinds, (_, i) => elementSegmentAt(module.elements, i));
+    // The segments read one at a time make the same compact form again.
+    expect(makeElementSegments(e)).toEqual(module.elements);
+    expect(Array.from(module.elements.funcs)).toEqual([0, 1, 1, 1, 0]);
     expect(e.map((s) => [s.mode, s.table, s.refType, s.funcIndices])).toEqual([
       ['active', 0, FUNCREF, [0, 1]],
       ['passive', 0, FUNCREF, [1]],

@@ -33,13 +33,7 @@ function mod(...sections: [number, ...(number[] | Uint8Array)[]][]): Uint8Array 
     const bytes = content.map((c) => (c instanceof Uint8Array ? c : Uint8Array.from(c)));
     parts.push(Uint8Array.from([id, ...leb(bytes.reduce((n, b) => n + b.length, 0))]), ...bytes);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
 const voidType: [number, number[]] = [1, [1, 0x60, 0, 0]];
 const oneFunc = (bodyBytes: number[]): [number, ...number[][]][] => [
