@@ -1,3 +1,4 @@
+export * from './abi.js';
 export * from './data-segments.js';
 export * from './errors.js';
 export * from './module-builder.js';

@@ -12,7 +12,7 @@
  */
 import { i32ConstExpr, makeDataSegments } from './data-segments.js';
 import { invalid, malformed, type WasmError } from './errors.js';
-import { Op } from './opcodes.js';
+import { Op, opInfo } from './opcodes.js';
 import { Reader } from './reader.js';
 import {
   type Decoded,
@@ -40,8 +40,6 @@ import {
   type ConstExpr,
   DataKind,
   externalKindNames,
-  F32,
-  F64,
   type Features,
   type FieldType,
   FUNCREF,
@@ -61,7 +59,6 @@ import {
   refType,
   type TableType,
   type TypeDef,
-  V128,
   type ValType,
   valTypeName,
   type WasmModule,
@@ -722,22 +719,14 @@ export class ModuleBuilder {
     const unpacked = (fd: FieldType): ValType => (fd.type === I8 || fd.type === I16 ? I32 : fd.type);
     const defaultable = (fd: FieldType): boolean => !isRef(fd.type) || isNullable(fd.type);
     for (const ins of e.instrs) {
+      const info = opInfo(ins.op);
+      if (info?.constant && info.params !== null) {
+        // A fixed stack effect (the t.const, extended-const arithmetic).
+        for (let i = info.params.length - 1; i >= 0; i--) pop(info.params[i]);
+        stack.push(...info.results!);
+        continue;
+      }
       switch (ins.op) {
-        case Op.i32_const:
-          stack.push(I32);
-          break;
-        case Op.i64_const:
-          stack.push(I64);
-          break;
-        case Op.f32_const:
-          stack.push(F32);
-          break;
-        case Op.f64_const:
-          stack.push(F64);
-          break;
-        case Op.v128_const:
-          stack.push(V128);
-          break;
         case Op.global_get: {
           const index = ins.imm as number;
           if (index >= visibleGlobals) throw invalid(`unknown global ${index}`, e.offset);
@@ -764,20 +753,6 @@ export class ModuleBuilder {
           );
           break;
         }
-        case Op.i32_add:
-        case Op.i32_sub:
-        case Op.i32_mul:
-          pop(I32);
-          pop(I32);
-          stack.push(I32);
-          break;
-        case Op.i64_add:
-        case Op.i64_sub:
-        case Op.i64_mul:
-          pop(I64);
-          pop(I64);
-          stack.push(I64);
-          break;
         case Op.struct_new:
         case Op.struct_new_default: {
           const index = ins.imm as number;

@@ -1,9 +1,11 @@
 /**
  * The one opcode table of wasmloom: every instruction the engine knows, with its
- * text name, binary encoding, immediate kind, the feature that enables it and,
- * for simple instructions, its fixed stack effect. The operator reader, the
- * validator, the emitter and the disassembler all read this table; nothing else
- * lists opcodes.
+ * text name, binary encoding, immediate kind, the feature that enables it,
+ * for simple instructions its fixed stack effect, for memory accesses their
+ * natural alignment (and so access size), its family, whether it is allowed in
+ * a constant expression and whether its f32 operands may be read quieted. The
+ * operator reader, the validator, the emitter and the disassembler all read
+ * this table; nothing else lists opcodes.
  *
  * Operator ids: a single-byte opcode is the byte itself; a prefixed opcode is
  * `(prefix << 16) | subopcode` (memory.copy = 0xfc000a, i8x16.shuffle = 0xfd000d).
@@ -711,9 +713,54 @@ export interface OpInfo {
   /**
    * log2 of the access width in bytes for memory accesses (memarg / memargLane
    * operators: the largest valid alignment; atomics require exactly it), else -1.
+   * `1 << natAlign` is the access size memory operators use: the bytes an
+   * access touches, which its bounds check adds to the offset.
    */
   readonly natAlign: number;
+  /** The instruction family, which decides where an emitter handles the operator. */
+  readonly family: OpFamily;
+  /**
+   * Takes f32 operands and its result does not depend on a NaN operand's
+   * payload beyond it being a NaN (so an emitter may read an f32 operand with
+   * a quieting float load): f32 arithmetic and comparisons, and the
+   * conversions from f32. Not abs/neg/copysign (they keep the payload bits)
+   * nor reinterpret (it exposes them).
+   */
+  readonly quietF32Operands: boolean;
+  /** Allowed in a constant expression, given `constantFeature` (`constantEnabled`). */
+  readonly constant: boolean;
+  /**
+   * The feature a constant expression needs, beyond the operator's own, to
+   * allow this constant operator (extended-const arithmetic); null otherwise.
+   */
+  readonly constantFeature: FeatureName | null;
 }
+
+/**
+ * Instruction families. Numeric operators are `i32`/`i64`/`f32`/`f64` by the
+ * type prefix of their name (i32.wrap_i64 is `i32`, f64.promote_f32 `f64`);
+ * `memory` holds the loads, stores, memory.size and memory.grow, `bulk` the
+ * segment and copy/fill operators of memories and tables (not table.fill,
+ * which is `table`), `gc` structs, arrays, i31, casts and the extern/any
+ * conversions, `atomic` everything behind the 0xfe prefix.
+ */
+export type OpFamily =
+  | 'control'
+  | 'call'
+  | 'parametric'
+  | 'variable'
+  | 'memory'
+  | 'bulk'
+  | 'table'
+  | 'reference'
+  | 'const'
+  | 'i32'
+  | 'i64'
+  | 'f32'
+  | 'f64'
+  | 'simd'
+  | 'atomic'
+  | 'gc';
 
 type Row = readonly [name: string, imm: ImmKind, sig: string | null, natAlign?: number];
 type Group = readonly [feature: FeatureName | null, rows: readonly Row[]];
@@ -729,6 +776,85 @@ function sigTypes(s: string): ValType[] {
   }
   return out;
 }
+
+/** The family of a name's first word ('local' of local.get); see `familyOf`. */
+const FAMILY_BY_HEAD: Readonly<Record<string, OpFamily>> = {
+  local: 'variable',
+  global: 'variable',
+  memory: 'memory',
+  table: 'table',
+  data: 'bulk',
+  elem: 'bulk',
+  ref: 'reference',
+  i32: 'i32',
+  i64: 'i64',
+  f32: 'f32',
+  f64: 'f64',
+  struct: 'gc',
+  array: 'gc',
+  i31: 'gc',
+  any: 'gc',
+  extern: 'gc',
+};
+
+function familyOf(name: string, imm: ImmKind, feature: FeatureName | null, prefix: number): OpFamily {
+  if (prefix === Prefix.atomic) return 'atomic';
+  if (feature === 'simd' || feature === 'relaxedSimd') return 'simd';
+  const dot = name.indexOf('.');
+  if (dot < 0) {
+    if (name.startsWith('call') || name.startsWith('return_call')) return 'call';
+    if (name === 'drop' || name.startsWith('select')) return 'parametric';
+    return 'control';
+  }
+  const head = name.slice(0, dot);
+  const rest = name.slice(dot + 1);
+  if ((head === 'memory' || head === 'table') && (rest === 'init' || rest === 'copy')) return 'bulk';
+  if (name === 'memory.fill') return 'bulk';
+  if (head === 'ref' && (rest === 'i31' || rest.startsWith('test') || rest.startsWith('cast'))) return 'gc';
+  if (imm === Imm.memarg) return 'memory';
+  if (rest === 'const') return 'const';
+  const family = FAMILY_BY_HEAD[head];
+  if (family === undefined) throw new Error(`opcodes: no family for '${name}'`);
+  return family;
+}
+
+/** `quietF32Operands` (see there): a scalar operator with an f32 operand that does not copy its bits. */
+function quietF32(name: string, family: OpFamily, params: readonly ValType[] | null): boolean {
+  const scalar = family === 'i32' || family === 'i64' || family === 'f32' || family === 'f64';
+  return (
+    scalar && params?.includes(SIG_TYPES.f) === true && !/\.(abs|neg|copysign|reinterpret_f32)$/.test(name)
+  );
+}
+
+/**
+ * The constant instructions (3.0 spec, constant expressions) and the feature
+ * each needs in a constant expression beyond its own: extended-const lets
+ * i32/i64 add, sub and mul in. GC's are gated by the gc feature they belong to.
+ */
+const CONSTANT_OPS: Readonly<Record<string, FeatureName | null>> = {
+  'i32.const': null,
+  'i64.const': null,
+  'f32.const': null,
+  'f64.const': null,
+  'v128.const': null,
+  'global.get': null,
+  'ref.null': null,
+  'ref.func': null,
+  'i32.add': 'extendedConst',
+  'i32.sub': 'extendedConst',
+  'i32.mul': 'extendedConst',
+  'i64.add': 'extendedConst',
+  'i64.sub': 'extendedConst',
+  'i64.mul': 'extendedConst',
+  'struct.new': null,
+  'struct.new_default': null,
+  'array.new': null,
+  'array.new_default': null,
+  'array.new_fixed': null,
+  'ref.i31': null,
+  'any.convert_extern': null,
+  'extern.convert_any': null,
+};
 
 /** Every operator, ordered by id. */
 export const OPCODES: readonly OpInfo[] = buildOpcodes();
@@ -772,6 +898,11 @@ export function opEnabled(info: OpInfo, features: Features): boolean {
   if (!featureEnabled(info.feature, features)) return false;
   if (info.id === Op.return_call_ref) return features.tailCall;
   return true;
+}
+
+/** Whether `features` allow an operator the reader accepted in a constant expression. */
+export function constantEnabled(info: OpInfo, features: Features): boolean {
+  return info.constant && featureEnabled(info.constantFeature, features);
 }
 
 /**
@@ -828,6 +959,9 @@ function buildOpcodes(): OpInfo[] {
       if (id === undefined || seen.has(key)) throw new Error(`opcodes: bad or duplicate row '${name}'`);
       seen.add(key);
       const colon = sig === null ? -1 : sig.indexOf(':');
+      const params = sig === null ? null : Object.freeze(sigTypes(sig.slice(0, colon)));
+      const family = familyOf(name, imm, feature, id >>> 16);
+      const constantFeature = Object.hasOwn(CONSTANT_OPS, name) ? CONSTANT_OPS[name] : undefined;
       out.push(
         Object.freeze({
           id,
@@ -839,14 +973,20 @@ function buildOpcodes(): OpInfo[] {
           imm,
           feature,
           sig,
-          params: sig === null ? null : Object.freeze(sigTypes(sig.slice(0, colon))),
+          params,
           results: sig === null ? null : Object.freeze(sigTypes(sig.slice(colon + 1))),
           natAlign,
+          family,
+          quietF32Operands: quietF32(name, family, params),
+          constant: constantFeature !== undefined,
+          constantFeature: constantFeature ?? null,
         }),
       );
     }
   }
   if (seen.size !== Object.keys(ids).length) throw new Error('opcodes: an Op key has no row');
+  if (out.filter((o) => o.constant).length !== Object.keys(CONSTANT_OPS).length)
+    throw new Error('opcodes: a CONSTANT_OPS name has no row');
   out.sort((a, b) => a.id - b.id);
   return out;
 }

@@ -13,7 +13,7 @@
 
 import { copyBytes } from './data-segments.js';
 import { invalid, malformed } from './errors.js';
-import { Op } from './opcodes.js';
+import { constantEnabled, Imm, Op, opInfo } from './opcodes.js';
 import { OperatorReader, readRefType, readValType } from './operator-reader.js';
 import { Reader } from './reader.js';
 import type {
@@ -227,38 +227,6 @@ function readTagType(r: Reader): TagType {
 
 // ---- Constant expressions -----------------------------------------------------------
 
-/** Operators allowed in constant expressions (extended-const and GC ones gated by feature). */
-function constAllowed(op: number, f: Features): boolean {
-  switch (op) {
-    case Op.i32_const:
-    case Op.i64_const:
-    case Op.f32_const:
-    case Op.f64_const:
-    case Op.v128_const:
-    case Op.global_get:
-    case Op.ref_null:
-    case Op.ref_func:
-      return true;
-    case Op.i32_add:
-    case Op.i32_sub:
-    case Op.i32_mul:
-    case Op.i64_add:
-    case Op.i64_sub:
-    case Op.i64_mul:
-      return f.extendedConst;
-    case Op.struct_new:
-    case Op.struct_new_default:
-    case Op.array_new:
-    case Op.array_new_default:
-    case Op.array_new_fixed:
-    case Op.ref_i31:
-    case Op.any_convert_extern:
-    case Op.extern_convert_any:
-      return f.gc;
-  }
-  return false;
-}
-
 /**
  * A constant expression up to and including its `end` (which is not listed in
  * `instrs`). Only decodes: an unknown opcode is malformed, a known one that is
@@ -286,39 +254,41 @@ export function readConstExpr(r: Reader, f: Features, o?: OperatorReader): Const
     for (;;) {
       const op = o.next();
       if (op === Op.end) return { offset, instrs, type: 0 };
-      if (!constAllowed(op, f)) throw invalid('constant expression required', o.opOffset);
-      switch (op) {
-        case Op.i32_const:
+      // The reader knows every operator it returns.
+      const info = opInfo(op)!;
+      if (!constantEnabled(info, f)) throw invalid('constant expression required', o.opOffset);
+      switch (info.imm) {
+        case Imm.i32:
           instrs.push({ op, imm: o.i32 });
           break;
-        case Op.i64_const:
+        case Imm.i64:
           instrs.push({ op, imm: o.i64 });
           break;
-        case Op.f32_const:
+        case Imm.f32:
           instrs.push({ op, imm: o.f32Bits });
           break;
-        case Op.f64_const:
+        case Imm.f64:
           instrs.push({ op, imm: (BigInt(o.f64Hi) << 32n) | BigInt(o.f64Lo) });
           break;
-        case Op.v128_const:
+        case Imm.v128:
           instrs.push({ op, imm: o.v128.slice() });
           break;
-        case Op.ref_null:
+        case Imm.refNull:
           instrs.push({ op, imm: o.heapType });
           break;
-        case Op.array_new_fixed:
+        case Imm.typeN:
           instrs.push({ op, imm: o.index, imm2: o.index2 });
           break;
-        case Op.global_get:
-        case Op.ref_func:
-        case Op.struct_new:
-        case Op.struct_new_default:
-        case Op.array_new:
-        case Op.array_new_default:
+        case Imm.global:
+        case Imm.func:
+        case Imm.type:
           instrs.push({ op, imm: o.index });
           break;
-        default:
+        case Imm.none:
           instrs.push({ op });
+          break;
+        default:
+          throw new Error(`readConstExpr: immediate kind ${info.imm} of ${info.name} not kept`);
       }
     }
   } finally {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CONCRETE,
+  constantEnabled,
   DEFAULT_FEATURES,
   I64,
   Imm,
@@ -10,6 +11,7 @@ import {
   OPCODES,
   Op,
   OperatorReader,
+  type OpFamily,
   type OpInfo,
   opByName,
   opEnabled,
@@ -234,6 +236,123 @@ describe('opcode table', () => {
     expect(opByName('i31.new')?.id).toBe(Op.ref_i31);
     expect(opByName('nope')).toBeUndefined();
     for (const target of Object.values(OP_ALIASES)) expect(opByName(target)).toBeDefined();
+  });
+
+  it('names the family of every operator', () => {
+    const names = (family: OpFamily) => OPCODES.filter((o) => o.family === family).map((o) => o.name);
+    const numeric = ['i32', 'i64', 'f32', 'f64'] as const;
+    const counts: Record<string, number> = {};
+    for (const info of OPCODES) {
+      counts[info.family] = (counts[info.family] ?? 0) + 1;
+      if (info.prefix === 0xfe) expect(info.family, info.name).toBe('atomic');
+      else if (info.feature === 'simd' || info.feature === 'relaxedSimd')
+        expect(info.family, info.name).toBe('simd');
+      else if (info.imm === Imm.memarg) expect(info.family, info.name).toBe('memory');
+      // A numeric operator's family is its name's type prefix, whatever types it converts from.
+      const head = info.name.split('.')[0];
+      if (
+        (numeric as readonly string[]).includes(head) &&
+        info.family !== 'memory' &&
+        info.family !== 'atomic'
+      )
+        expect(info.family, info.name).toBe(info.name.endsWith('.const') ? 'const' : head);
+    }
+    expect(Object.keys(counts).sort()).toEqual(
+      [
+        'atomic',
+        'bulk',
+        'call',
+        'const',
+        'control',
+        'f32',
+        'f64',
+        'gc',
+        'i32',
+        'i64',
+        'memory',
+        'parametric',
+        'reference',
+        'simd',
+        'table',
+        'variable',
+      ].sort(),
+    );
+    expect(names('control')).toEqual(
+      'unreachable nop block loop if else try catch throw rethrow throw_ref end br br_if br_table return delegate catch_all try_table br_on_null br_on_non_null br_on_cast br_on_cast_fail'.split(
+        ' ',
+      ),
+    );
+    expect(names('call')).toEqual(
+      'call call_indirect return_call return_call_indirect call_ref return_call_ref'.split(' '),
+    );
+    expect(names('parametric')).toEqual(['drop', 'select', 'select t']);
+    expect(names('variable')).toEqual('local.get local.set local.tee global.get global.set'.split(' '));
+    expect(names('table')).toEqual('table.get table.set table.grow table.size table.fill'.split(' '));
+    expect(names('bulk')).toEqual(
+      'memory.init data.drop memory.copy memory.fill table.init elem.drop table.copy'.split(' '),
+    );
+    expect(names('reference')).toEqual('ref.null ref.is_null ref.func ref.eq ref.as_non_null'.split(' '));
+    expect(names('const')).toEqual('i32.const i64.const f32.const f64.const'.split(' '));
+    expect(names('memory').filter((n) => n.startsWith('memory.'))).toEqual(['memory.size', 'memory.grow']);
+    expect(counts.memory).toBe(25);
+    expect(counts.atomic).toBe(67);
+    expect(counts.simd).toBe(256);
+    expect(names('gc')).toContain('ref.test null');
+    expect(names('gc')).toContain('ref.i31');
+    expect(names('gc')).toContain('any.convert_extern');
+    expect(counts.gc).toBe(29);
+    expect(opInfo(Op.i32_wrap_i64)!.family).toBe('i32');
+    expect(opInfo(Op.f64_promote_f32)!.family).toBe('f64');
+    expect(opInfo(Op.i64_trunc_sat_f32_s)!.family).toBe('i64');
+  });
+
+  it('marks the operators whose f32 operands may be read quieted', () => {
+    const quiet = OPCODES.filter((o) => o.quietF32Operands).map((o) => o.name);
+    expect(quiet).toEqual(
+      [
+        'f32.eq f32.ne f32.lt f32.gt f32.le f32.ge',
+        'f32.ceil f32.floor f32.trunc f32.nearest f32.sqrt',
+        'f32.add f32.sub f32.mul f32.div f32.min f32.max',
+        'i32.trunc_f32_s i32.trunc_f32_u i64.trunc_f32_s i64.trunc_f32_u f64.promote_f32',
+        'i32.trunc_sat_f32_s i32.trunc_sat_f32_u i64.trunc_sat_f32_s i64.trunc_sat_f32_u',
+      ]
+        .join(' ')
+        .split(' '),
+    );
+    // What copies or exposes an f32's bits is not among them.
+    for (const op of [
+      Op.f32_abs,
+      Op.f32_neg,
+      Op.f32_copysign,
+      Op.i32_reinterpret_f32,
+      Op.f32_store,
+      Op.f32x4_splat,
+    ])
+      expect(opInfo(op)!.quietF32Operands).toBe(false);
+  });
+
+  it('marks the constant instructions and gates extended-const arithmetic', () => {
+    const constant = OPCODES.filter((o) => o.constant).map((o) => o.name);
+    expect(constant.sort()).toEqual(
+      [
+        'i32.const i64.const f32.const f64.const v128.const global.get ref.null ref.func',
+        'i32.add i32.sub i32.mul i64.add i64.sub i64.mul',
+        'struct.new struct.new_default array.new array.new_default array.new_fixed',
+        'ref.i31 any.convert_extern extern.convert_any',
+      ]
+        .join(' ')
+        .split(' ')
+        .sort(),
+    );
+    const noExtended = { ...DEFAULT_FEATURES, extendedConst: false };
+    for (const info of OPCODES) {
+      const arithmetic = info.family === 'i32' || info.family === 'i64';
+      expect(info.constantFeature, info.name).toBe(info.constant && arithmetic ? 'extendedConst' : null);
+      expect(constantEnabled(info, noExtended), info.name).toBe(info.constant && !arithmetic);
+    }
+    expect(constantEnabled(opInfo(Op.i64_mul)!, DEFAULT_FEATURES)).toBe(true);
+    expect(constantEnabled(opInfo(Op.i32_div_s)!, DEFAULT_FEATURES)).toBe(false);
+    expect(constantEnabled(opInfo(Op.global_set)!, DEFAULT_FEATURES)).toBe(false);
   });
 
   it('round-trips every operator through the operator reader', () => {

@@ -328,6 +328,24 @@ describe('constant expressions', () => {
     expect(read([0x0b])).toEqual({ offset: 100, instrs: [], type: 0 });
   });
 
+  it('keeps the immediates of every kind a constant operator has', () => {
+    const v128 = Array.from({ length: 16 }, (_, i) => i);
+    const bytes = [
+      ...[0x42, 0x7f, 0x43, 1, 0, 0xc0, 0x7f, 0x44, 1, 0, 0, 0, 0, 0, 0xf8, 0x7f],
+      ...[0xfd, 0x0c, ...v128, 0xd0, 0x6f, 0xd2, 5, 0xfb, 0x1a, 0xfb, 0x1b, 0x0b],
+    ];
+    expect(read(bytes).instrs).toEqual([
+      { op: Op.i64_const, imm: -1n },
+      { op: Op.f32_const, imm: 0x7fc00001 },
+      { op: Op.f64_const, imm: 0x7ff8000000000001n },
+      { op: Op.v128_const, imm: new Uint8Array(v128) },
+      { op: Op.ref_null, imm: 0x6f },
+      { op: Op.ref_func, imm: 5 },
+      { op: Op.any_convert_extern },
+      { op: Op.extern_convert_any },
+    ]);
+  });
+
   it('tells non-constant (invalid) from unknown (malformed) operators', () => {
     const nop = errorOf(() => read([0x01, 0x0b]));
     expect([nop.kind, nop.message, nop.offset]).toEqual(['invalid', 'constant expression required', 100]);

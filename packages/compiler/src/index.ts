@@ -1,1 +1,1 @@
-export { compileFunction, validateFunction } from './compile-function.js';
+export { compileFunction, type SplitLimits, validateFunction } from './compile-function.js';

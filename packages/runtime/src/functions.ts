@@ -19,7 +19,7 @@ import {
   typeIndexOfHeap,
   V128,
 } from '@wasmloom/binary';
-import type { FuncRef } from './abi.js';
+import type { FuncRef } from '@wasmloom/binary';
 import { sigType } from './signatures.js';
 import { assertJSCompatible, bigHi, bigLo, HI, pairToBigInt, RV, toBigInt64 } from './values.js';
 

@@ -5,7 +5,7 @@
  * conversions of `functions.ts`.
  */
 import { I64, isRef, V128 } from '@wasmloom/binary';
-import type { GlobalCell } from './abi.js';
+import type { GlobalCell } from '@wasmloom/binary';
 import { toJSValue, toWasmValue } from './functions.js';
 import { bigHi, bigLo } from './values.js';
 

@@ -12,7 +12,7 @@
  * top of the double's payload (the encoding float→double conversion uses), so
  * JS arithmetic on it gives the same quiet NaN the hardware would.
  */
-import { type FuncRef, TrapCode, trapMessages } from './abi.js';
+import { type FuncRef, TrapCode, trapMessages } from '@wasmloom/binary';
 import { RuntimeError } from './errors.js';
 
 /** hi half of an i64 result (abi.ts). */

@@ -1,4 +1,3 @@
-export * from './abi.js';
 export { Global, globalObject, globalOf } from './api/global.js';
 export { Memory, memoryObject, memoryOf } from './api/memory.js';
 export { Table, tableObject, tableOfObject } from './api/table.js';

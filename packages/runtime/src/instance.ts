@@ -32,7 +32,7 @@ import {
   type TableDef,
   type WasmModule,
 } from '@wasmloom/binary';
-import { Names } from './abi.js';
+import { Names } from '@wasmloom/binary';
 import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
 import { tableObject } from './api/table.js';

@@ -34,7 +34,7 @@ export function compileModuleBytes(bytes: Uint8Array, features: Features): Compi
 
 /**
  * `WebAssembly.validate`: decodes and validates without keeping anything
- * (the compiler's validator, no emitted code kept). Throws the first WasmError.
+ * (the decoder with the null emitter: no JS text is made). Throws the first WasmError.
  */
 export function validateModuleBytes(bytes: Uint8Array, features: Features): void {
   let frozen: ModuleEnv | null = null;

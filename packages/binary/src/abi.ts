@@ -8,7 +8,9 @@
  *
  * whose prelude binds the names below. Nothing else is in scope: generated code
  * reaches only these names and its own locals (wasm code reaches nothing but its
- * imports). Keep this file and `helpers.ts` in step with the emitter.
+ * imports). Keep this file, the runtime's `helpers.ts` and the compiler's emitter
+ * in step. It lives in @wasmloom/binary because both sides import it and the
+ * compiler never imports the runtime.
  *
  * Every factory-scope binding is a `var`, never `let`/`const`: V8 guards each
  * read of an outer function's `let`/`const` from an inner function with a hole
@@ -101,22 +103,44 @@
  * throws only at the end of a function (see above); helpers throw directly.
  */
 
+/**
+ * The prefixes of the factory-scope bindings: binding `{prefix}{index}`. The
+ * emitter builds its name tables from these (compiler `js/names.ts`), the
+ * instance's prelude binds them through `Names`.
+ */
+export const Binding = {
+  func: 'f',
+  funcRef: 'REF',
+  sig: 'SIG',
+  memory: 'MEM',
+  dataView: 'DV',
+  bytes: 'U8',
+  int32s: 'I32_',
+  float64s: 'F64_',
+  byteLength: 'LEN',
+  table: 'TBL',
+  global: 'G',
+  globalValue: 'GV',
+  globalHi: 'GH',
+  globalUnsigned: 'GU',
+} as const;
+
 /** Names of the factory-scope bindings, as the emitter writes them. */
 export const Names = {
-  func: (i: number) => `f${i}`,
-  funcRef: (i: number) => `REF${i}`,
-  sig: (typeIndex: number) => `SIG${typeIndex}`,
-  memory: (m: number) => `MEM${m}`,
-  dataView: (m: number) => `DV${m}`,
-  bytes: (m: number) => `U8${m}`,
-  int32s: (m: number) => `I32_${m}`,
-  float64s: (m: number) => `F64_${m}`,
-  byteLength: (m: number) => `LEN${m}`,
-  table: (t: number) => `TBL${t}`,
-  global: (g: number) => `G${g}`,
-  globalValue: (g: number) => `GV${g}`,
-  globalHi: (g: number) => `GH${g}`,
-  globalUnsigned: (g: number) => `GU${g}`,
+  func: (i: number) => `${Binding.func}${i}`,
+  funcRef: (i: number) => `${Binding.funcRef}${i}`,
+  sig: (typeIndex: number) => `${Binding.sig}${typeIndex}`,
+  memory: (m: number) => `${Binding.memory}${m}`,
+  dataView: (m: number) => `${Binding.dataView}${m}`,
+  bytes: (m: number) => `${Binding.bytes}${m}`,
+  int32s: (m: number) => `${Binding.int32s}${m}`,
+  float64s: (m: number) => `${Binding.float64s}${m}`,
+  byteLength: (m: number) => `${Binding.byteLength}${m}`,
+  table: (t: number) => `${Binding.table}${t}`,
+  global: (g: number) => `${Binding.global}${g}`,
+  globalValue: (g: number) => `${Binding.globalValue}${g}`,
+  globalHi: (g: number) => `${Binding.globalHi}${g}`,
+  globalUnsigned: (g: number) => `${Binding.globalUnsigned}${g}`,
   hi: 'HI',
   results: 'RV',
   data: 'DATA',
