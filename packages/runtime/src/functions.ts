@@ -7,6 +7,8 @@
  * (cached), so a call converts each argument with straight-line code instead of
  * looping over a type list.
  */
+
+import type { FuncRef } from '@wasmloom/binary';
 import {
   F32,
   F64,
@@ -19,7 +21,6 @@ import {
   typeIndexOfHeap,
   V128,
 } from '@wasmloom/binary';
-import type { FuncRef } from '@wasmloom/binary';
 import { sigType } from './signatures.js';
 import { assertJSCompatible, bigHi, bigLo, HI, pairToBigInt, RV, toBigInt64 } from './values.js';
 

@@ -4,8 +4,9 @@
  * object, plus its type. Values enter and leave through the JS API
  * conversions of `functions.ts`.
  */
-import { I64, isRef, V128 } from '@wasmloom/binary';
+
 import type { GlobalCell } from '@wasmloom/binary';
+import { I64, isRef, V128 } from '@wasmloom/binary';
 import { toJSValue, toWasmValue } from './functions.js';
 import { bigHi, bigLo } from './values.js';
 

@@ -29,10 +29,10 @@ import {
   I32,
   I64,
   type ModuleEnv,
+  Names,
   type TableDef,
   type WasmModule,
 } from '@wasmloom/binary';
-import { Names } from '@wasmloom/binary';
 import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
 import { tableObject } from './api/table.js';
