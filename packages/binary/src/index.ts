@@ -1,4 +1,5 @@
 export * from './abi.js';
+export * from './code-bodies.js';
 export * from './data-segments.js';
 export * from './errors.js';
 export * from './module-builder.js';

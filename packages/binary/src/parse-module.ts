@@ -16,6 +16,8 @@ export interface ParseOptions {
   onEnv?(env: ModuleEnv): void;
   /** Called for each function body as soon as its last byte has arrived. */
   onBody?(body: FunctionBody): void;
+  /** Called at the code section's start, before `onEnv`: where its contents lie, and its body count. */
+  onCodeSection?(range: CodeSectionRange): void;
 }
 
 /**
@@ -61,6 +63,7 @@ export function parseModule(bytes: Uint8Array, options?: ParseOptions): ParsedMo
     // With eof the parser never asks for more data: it reports an error instead.
     if (step.type !== 'parsed') throw new Error('unreachable: parser wants data at eof');
     pos += step.consumed;
+    if (step.payload.kind === 'codeSectionStart') options?.onCodeSection?.(step.payload);
     builder.consume(step.payload);
     if (step.payload.kind === 'end') return builder.finish();
   }
@@ -92,7 +95,10 @@ export class ModuleDecoder {
   private result: ParsedModule | null = null;
   private codeRange: CodeSectionRange | null = null;
 
+  private readonly options: ParseOptions | undefined;
+
   constructor(options?: ParseOptions) {
+    this.options = options;
     this.builder = makeBuilder(options, true);
   }
 
@@ -167,7 +173,10 @@ export class ModuleDecoder {
           break;
         }
         pos += step.consumed;
-        if (step.payload.kind === 'codeSectionStart') this.codeRange = step.payload;
+        if (step.payload.kind === 'codeSectionStart') {
+          this.codeRange = step.payload;
+          this.options?.onCodeSection?.(step.payload);
+        }
         this.builder.consume(step.payload);
         if (step.payload.kind === 'end') {
           this.result = this.builder.finish();

@@ -13,8 +13,9 @@ import {
 
 /** How far a compile has got, as the pool reports it. Fields are optional: we draw what we get. */
 export interface CompileProgress {
-  /** Function bodies compiled, and how many the module has. */
+  /** Function bodies validated (the module exists once all are), emitted to JS, and how many the module has. */
   functionsDone?: number;
+  functionsEmitted?: number;
   functionsTotal?: number;
   /** Bytes of the module received, and its size when known. */
   bytesDone?: number;
@@ -40,10 +41,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
   if (options.workers !== undefined) opts.workers = options.workers;
   const onProgress = options.onProgress;
   if (onProgress) {
-    // wasmloom's progress ({ bytesReceived, bytesTotal?, functionsCompiled, functionsTotal }) in our terms.
+    // wasmloom's progress ({ bytesReceived, bytesTotal?, functionsValidated, functionsEmitted, functionsTotal }) in our terms.
     opts.onProgress = (p: WasmloomProgress) =>
       onProgress({
-        functionsDone: p.functionsCompiled,
+        functionsDone: p.functionsValidated,
+        functionsEmitted: p.functionsEmitted,
         functionsTotal: p.functionsTotal,
         bytesDone: p.bytesReceived,
         bytesTotal: p.bytesTotal,

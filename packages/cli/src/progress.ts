@@ -57,13 +57,16 @@ export class ProgressBar {
 
 /**
  * A compile's progress from what is known: bytes read off the disk (always),
- * and functions compiled when the engine reports them. The fraction follows
- * the functions when there are any, since they are the long part.
+ * and functions validated and emitted when the engine reports them. The
+ * fraction follows the validated functions when there are any (the module is
+ * usable once all are); their JS is emitted later, in the background or on
+ * first call.
  */
 export class CompileProgressBar {
   private bytesDone = 0;
   private bytesTotal = 0;
   private functionsDone = 0;
+  private functionsEmitted = 0;
   private functionsTotal = 0;
   readonly bar: ProgressBar;
 
@@ -82,6 +85,7 @@ export class CompileProgressBar {
   readonly onProgress = (p: CompileProgress): void => {
     if (p.functionsTotal !== undefined) this.functionsTotal = p.functionsTotal;
     if (p.functionsDone !== undefined) this.functionsDone = p.functionsDone;
+    if (p.functionsEmitted !== undefined) this.functionsEmitted = p.functionsEmitted;
     if (p.bytesTotal !== undefined) this.bytesTotal = p.bytesTotal;
     if (p.bytesDone !== undefined) this.bytesDone = p.bytesDone;
     this.draw();
@@ -92,7 +96,7 @@ export class CompileProgressBar {
     if (this.functionsTotal > 0) {
       this.bar.update(
         this.functionsDone / this.functionsTotal,
-        `${this.functionsDone}/${this.functionsTotal} functions, ${read}`,
+        `${this.functionsDone}/${this.functionsTotal} functions validated, ${this.functionsEmitted} emitted, ${read}`,
       );
     } else {
       this.bar.update(this.bytesTotal ? this.bytesDone / this.bytesTotal : 0, `${read} read`);

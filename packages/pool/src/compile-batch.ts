@@ -8,22 +8,27 @@
  * after a known error in index order are skipped, the ones before it are not.
  */
 import { type FunctionBody, type ModuleEnv, WasmError } from '@wasmloom/binary';
-import { compileFunction } from '@wasmloom/compiler';
+import { compileFunction, validateFunction } from '@wasmloom/compiler';
 import type { CompileErrorInfo } from './pool.js';
 import { type CompileTask, type TaskReply, unpackBodies } from './protocol.js';
 
-/** Compiles `bodies` against `env`: every source by position, or the first invalid function. */
+/**
+ * Compiles `bodies` against `env`: every source by position, or the first
+ * invalid function; `validateOnly`: no sources, only the first invalid function.
+ */
 export function compileBodies(
   env: ModuleEnv,
   bodies: readonly FunctionBody[],
+  validateOnly = false,
 ): Exclude<TaskReply, { type: 'needEnv' }> {
-  const sources: string[] = new Array(bodies.length);
+  const sources: string[] = new Array(validateOnly ? 0 : bodies.length);
   let error: CompileErrorInfo | undefined;
   for (let i = 0; i < bodies.length; i++) {
     const body = bodies[i];
     if (error !== undefined && body.index > error.funcIndex) continue;
     try {
-      sources[i] = compileFunction(env, body.index, body);
+      if (validateOnly) validateFunction(env, body.index, body);
+      else sources[i] = compileFunction(env, body.index, body);
     } catch (e) {
       // A WasmError is the module's fault; anything else is a compiler bug and propagates.
       if (!isWasmError(e)) throw e;
@@ -67,15 +72,24 @@ function lookupEnv(envId: string): ModuleEnv | undefined {
   return env;
 }
 
-/** Compiles `bodies` of module `envId` if this thread has its env; else answers `needEnv`. */
-export function compileBatch(envId: string, bodies: readonly FunctionBody[]): TaskReply | undefined {
+/** Compiles (or validates) `bodies` of module `envId` if this thread has its env; else undefined. */
+export function compileBatch(
+  envId: string,
+  bodies: readonly FunctionBody[],
+  validateOnly = false,
+): TaskReply | undefined {
   const env = lookupEnv(envId);
-  return env === undefined ? undefined : compileBodies(env, bodies);
+  return env === undefined ? undefined : compileBodies(env, bodies, validateOnly);
 }
 
 /** One task as a worker receives it, whatever carried it there. */
 export function runTask(task: CompileTask): TaskReply {
   for (const id of task.dropped) envs.delete(id);
   if (task.env !== undefined) rememberEnv(task.envId, task.env);
-  return compileBatch(task.envId, unpackBodies(task.packed)) ?? { type: 'needEnv', packed: task.packed };
+  return (
+    compileBatch(task.envId, unpackBodies(task.packed), task.validateOnly === true) ?? {
+      type: 'needEnv',
+      packed: task.packed,
+    }
+  );
 }

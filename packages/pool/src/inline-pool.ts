@@ -8,7 +8,7 @@ import type { FunctionBody, ModuleEnv } from '@wasmloom/binary';
 import { compileBodies } from './compile-batch.js';
 import { describeWork, PoolErrors } from './errors.js';
 import { OpenModules } from './open-modules.js';
-import type { CompiledBatch, CompilePool, EnvHandle } from './pool.js';
+import type { BatchMode, CompiledBatch, CompilePool, EnvHandle } from './pool.js';
 
 let nextId = 0;
 
@@ -30,14 +30,19 @@ export class InlinePool implements CompilePool {
     return this.modules.add(new InlineModule(env));
   }
 
-  compile(handle: EnvHandle, batch: FunctionBody[], signal?: AbortSignal): Promise<CompiledBatch> {
+  compile(
+    handle: EnvHandle,
+    batch: FunctionBody[],
+    signal?: AbortSignal,
+    mode: BatchMode = 'compile',
+  ): Promise<CompiledBatch> {
     if (this.closed) return Promise.reject(PoolErrors.closed());
     const module = this.modules.lookup(handle);
     if (module instanceof Error) return Promise.reject(module);
     if (signal?.aborted) return Promise.reject(signal.reason);
     let reply: ReturnType<typeof compileBodies>;
     try {
-      reply = compileBodies(module.env, batch);
+      reply = compileBodies(module.env, batch, mode === 'validate');
     } catch (e) {
       return Promise.reject(PoolErrors.internal(describeWork(batch.map((b) => b.index)), e));
     }

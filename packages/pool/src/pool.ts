@@ -26,13 +26,21 @@ export interface CompileErrorInfo {
 
 export interface CompiledBatch {
   /**
-   * `sources[i]` is the JS source of `batch[i]`. Empty when `error` is set:
-   * a module with an invalid function has no use for the others.
+   * `sources[i]` is the JS source of `batch[i]`. Empty when `error` is set
+   * (a module with an invalid function has no use for the others) and for a
+   * batch that was only validated.
    */
   sources: string[];
   /** The invalid function with the lowest index in the batch, if any. */
   error?: CompileErrorInfo;
 }
+
+/**
+ * What a batch is for: `compile` validates and emits each body's source;
+ * `validate` only validates (the decoder with the null emitter), the first
+ * tier of loading.
+ */
+export type BatchMode = 'compile' | 'validate';
 
 export interface CompilePool {
   /** Registers a module. Workers receive `env` once each, on their first batch of that module. */
@@ -43,7 +51,12 @@ export interface CompilePool {
    * released), with `signal.reason` when `signal` aborts, and never because a
    * body is invalid: that is `CompiledBatch.error`.
    */
-  compile(handle: EnvHandle, batch: FunctionBody[], signal?: AbortSignal): Promise<CompiledBatch>;
+  compile(
+    handle: EnvHandle,
+    batch: FunctionBody[],
+    signal?: AbortSignal,
+    mode?: BatchMode,
+  ): Promise<CompiledBatch>;
   /** Forgets the module: its queued batches reject, workers drop its env. */
   release(handle: EnvHandle): void;
   /** Batches that could start now without waiting (0 when every worker is busy). */

@@ -19,6 +19,8 @@ export interface CompileTask {
   dropped: string[];
   /** The bodies, as `packBodies` lays them out. Transferred. */
   packed: ArrayBuffer;
+  /** Validate only: the reply has no sources. */
+  validateOnly?: boolean;
 }
 
 export type TaskReply =

@@ -34,7 +34,7 @@ import type { FunctionBody, ModuleEnv } from '@wasmloom/binary';
 import { compileBodies } from './compile-batch.js';
 import { classifyWorkerFailure, describeWork, PoolErrors } from './errors.js';
 import { OpenModules } from './open-modules.js';
-import type { CompiledBatch, CompilePool, EnvHandle } from './pool.js';
+import type { BatchMode, CompiledBatch, CompilePool, EnvHandle } from './pool.js';
 import { type CompileTask, packBodies, type TaskReply, unpackBodies } from './protocol.js';
 
 /**
@@ -107,6 +107,7 @@ class OpenModule implements EnvHandle {
 interface Job {
   module: OpenModule;
   packed: ArrayBuffer;
+  validateOnly: boolean;
   indices: number[];
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -149,7 +150,12 @@ export class ScheduledPool implements CompilePool {
     return this.modules.add(module);
   }
 
-  compile(handle: EnvHandle, batch: FunctionBody[], signal?: AbortSignal): Promise<CompiledBatch> {
+  compile(
+    handle: EnvHandle,
+    batch: FunctionBody[],
+    signal?: AbortSignal,
+    mode: BatchMode = 'compile',
+  ): Promise<CompiledBatch> {
     if (this.closed) return Promise.reject(PoolErrors.closed());
     const module = this.modules.lookup(handle);
     if (module instanceof Error) return Promise.reject(module);
@@ -161,6 +167,7 @@ export class ScheduledPool implements CompilePool {
       const job: Job = {
         module,
         packed,
+        validateOnly: mode === 'validate',
         indices: batch.map((b) => b.index),
         signal,
         onAbort: undefined,
@@ -270,6 +277,7 @@ export class ScheduledPool implements CompilePool {
   private send(job: Job, withEnv: boolean, retried: boolean): void {
     const module = job.module;
     const task: CompileTask = { envId: module.envId, dropped: this.dropped.slice(), packed: job.packed };
+    if (job.validateOnly) task.validateOnly = true;
     if (withEnv) task.env = module.env;
     let worker = -1;
     const route: TaskRoute = {
@@ -311,7 +319,7 @@ export class ScheduledPool implements CompilePool {
       let cause: unknown;
       if (!job.settled) {
         try {
-          reply = compileBodies(job.module.env, unpackBodies(job.packed));
+          reply = compileBodies(job.module.env, unpackBodies(job.packed), job.validateOnly);
         } catch (e) {
           cause = e;
         }

@@ -3,6 +3,13 @@ export { Memory, memoryObject, memoryOf } from './api/memory.js';
 export { Table, tableObject, tableOfObject } from './api/table.js';
 export { Exception, Tag, tagObject, tagOf, WasmTag } from './api/tag.js';
 export * as webidl from './api/webidl.js';
+export {
+  type CompiledCode,
+  missingSources,
+  type SourceEmitter,
+  setSourceEmitter,
+  sourceOf,
+} from './compiled-code.js';
 export { evalConst } from './const-expr.js';
 export { CompileError, LinkError, RuntimeError, type WasmErrorConstructor } from './errors.js';
 export {
@@ -18,7 +25,6 @@ export { newCell, WasmGlobal } from './global.js';
 export * as helpers from './helpers.js';
 export {
   buildFactorySource,
-  type CompiledCode,
   type InstanceRecord,
   instantiate,
   instantiateResolved,

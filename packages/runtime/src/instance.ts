@@ -37,6 +37,7 @@ import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
 import { tableObject } from './api/table.js';
 import { tagObject, WasmTag } from './api/tag.js';
+import { type CompiledCode, sourceOf } from './compiled-code.js';
 import { type ConstContext, evalConst } from './const-expr.js';
 import { LinkError, RuntimeError } from './errors.js';
 import { exportFunction, type FuncRecord } from './functions.js';
@@ -46,16 +47,6 @@ import { type ResolvedImports, resolveImports } from './link.js';
 import { WasmMemory } from './memory.js';
 import { canonicalSig } from './signatures.js';
 import { WasmTable } from './table.js';
-
-/** What instantiation needs of a compiled module: plain data (structured-cloneable). */
-export interface CompiledCode {
-  module: WasmModule;
-  env: ModuleEnv;
-  /** `sources[j]` defines `function f{env.numImportedFuncs + j}(...)`, the compiler's output. */
-  sources: readonly string[];
-  /** `buildFactorySource(module, env, sources)`, when already built (it is cached otherwise). */
-  factorySource?: string;
-}
 
 /** A live instance: the exports object and the internal objects behind it. */
 export interface InstanceRecord {
@@ -98,8 +89,8 @@ const FUNCTIONS_MARK = `\n${FUNCTIONS_LINE}\n`;
 export function buildFactorySource(
   module: WasmModule,
   env: ModuleEnv,
-  sources: readonly string[],
-  lazy: boolean = isLarge(sources),
+  sources: readonly (string | undefined)[],
+  lazy: boolean = isLazy(sources),
 ): string {
   const nImported = env.numImportedFuncs;
   const out: string[] = ["'use strict';"];
@@ -136,9 +127,10 @@ export function buildFactorySource(
     }
   });
   out.push(FUNCTIONS_LINE);
-  if (!lazy) for (const src of sources) out.push(src);
+  if (!lazy) for (const src of sources) out.push(src!);
   else {
     // $lz(j) defines function i = nImported + j from its source in this scope
+    // (`$lzSrc(j)`: kept, or emitted now from its body: tiered loading)
     // (direct eval, strict: it declares nothing here, it assigns f{i} and
     // REF{i}.fn), once per instance. Its own names start with `$lz` so that
     // they shadow nothing the function's source reads. The parentheses make V8
@@ -146,8 +138,8 @@ export function buildFactorySource(
     // pre-parsing it now and parsing it again at the call: measured on
     // esbuild-wasm, 1.1 s less CPU.
     out.push(
-      'var $lzSrc = ctx.sources, $lzFns = [];',
-      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc[$lzJ] + ')'); } return $lzF; }`,
+      'var $lzSrc = ctx.source, $lzFns = [];',
+      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc($lzJ) + ')'); } return $lzF; }`,
     );
     for (let j = 0; j < sources.length; j++) {
       const i = nImported + j;
@@ -191,8 +183,8 @@ export function buildFactorySource(
 
 interface FactoryContext {
   funcs: FuncRecord[];
-  /** The function sources, for a lazy factory. */
-  sources: readonly string[];
+  /** Function j's source, for a lazy factory (emitted on first use if missing). */
+  source: (j: number) => string;
   sigs: number[];
   memories: WasmMemory[];
   tables: unknown[][];
@@ -221,10 +213,11 @@ function factoryOf(code: CompiledCode): Factory {
   return factory;
 }
 
-/** Whether the factory of these sources defines its functions lazily. */
-function isLarge(sources: readonly string[]): boolean {
+/** Whether the factory of these sources defines its functions lazily: they are large, or some are missing. */
+function isLazy(sources: readonly (string | undefined)[]): boolean {
   let chars = 0;
   for (const s of sources) {
+    if (s === undefined) return true;
     chars += s.length;
     if (chars >= LAZY_FACTORY_CHARS) return true;
   }
@@ -255,7 +248,7 @@ function shareTextWithEngine(code: CompiledCode, factory: Factory, source: strin
   at += FUNCTIONS_MARK.length;
   for (let i = 0; i < sources.length; i++) {
     const src = sources[i];
-    if (source.substring(at, at + src.length) !== src) return;
+    if (src === undefined || source.substring(at, at + src.length) !== src) return;
     slices[i] = text.substring(start + at, start + at + src.length);
     at += src.length + 1;
   }
@@ -320,7 +313,7 @@ export function instantiateResolved(code: CompiledCode, resolved: ResolvedImport
   }
   const built = factory(helperBindings, {
     funcs: resolved.funcs,
-    sources: code.sources,
+    source: (j) => sourceOf(code, j),
     sigs,
     memories,
     tables: tables.map((t) => t.elements),

@@ -1,35 +1,51 @@
 /**
  * Compiling a whole module held in memory, synchronously (`new
  * WebAssembly.Module`, `validate`): the binary parser walks the bytes once and
- * each function body is compiled (validated and emitted in one pass) as soon
+ * each function body is validated (the decoder with the null emitter) as soon
  * as the parser reaches it, exactly as the streaming driver does, so both
- * report the same first error (the one at the lowest byte offset).
+ * report the same first error (the one at the lowest byte offset). The bodies
+ * are kept once (`CodeBodies`); their JS is emitted on first call (emit.ts).
  */
-import { type Features, type ModuleEnv, parseModule } from '@wasmloom/binary';
+import {
+  CodeBodiesBuilder,
+  type CodeSectionRange,
+  type Features,
+  type ModuleEnv,
+  parseModule,
+} from '@wasmloom/binary';
 import { validateFunction } from '@wasmloom/compiler';
 import type { CompiledCode } from '@wasmloom/runtime';
-import { compileBody } from './streaming.js';
+import './emit.js';
 
 /**
  * Throws the first `WasmError` (malformed or invalid) with its byte offset.
- * Function bodies are read from `bytes` in place: the caller must own them.
+ * Function bodies are read from `bytes` during the call only (they are copied).
  */
 export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
-  const sources: string[] = [];
   let frozen: ModuleEnv | null = null;
+  let range: CodeSectionRange | null = null;
+  let bodies: CodeBodiesBuilder | null = null;
   const { module, env } = parseModule(bytes, {
     features,
     keepBodies: false,
+    onCodeSection(r) {
+      range = r;
+    },
     onEnv(e) {
       frozen = e;
+      const r = range as CodeSectionRange | null;
+      if (r !== null) bodies = new CodeBodiesBuilder(e.numImportedFuncs, r.count, r.end - r.contentOffset);
     },
     onBody(body) {
       // onEnv always runs before the first body (the env freezes at the code section).
-      const e = frozen!;
-      sources[body.index - e.numImportedFuncs] = compileBody(e, body);
+      validateFunction(frozen!, body.index, body);
+      bodies!.add(body);
     },
   });
-  return { module, env, sources };
+  const count = module.functions.length;
+  const code: CompiledCode = { module, env, sources: new Array(count) };
+  if (count > 0) code.bodies = (bodies as CodeBodiesBuilder | null)!.finish();
+  return code;
 }
 
 /**

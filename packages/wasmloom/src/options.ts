@@ -40,8 +40,10 @@ export interface CompileProgress {
   bytesReceived: number;
   /** The module's size when known: a buffer's length, or a response's Content-Length (if not content-encoded). */
   bytesTotal?: number;
-  /** Function bodies compiled so far. */
-  functionsCompiled: number;
+  /** Function bodies validated so far: the module exists once all are. */
+  functionsValidated: number;
+  /** Function bodies whose JS has been emitted (in the background on the pool, after the module exists). */
+  functionsEmitted: number;
   /** Function bodies of the module: 0 until the code section starts. */
   functionsTotal: number;
 }

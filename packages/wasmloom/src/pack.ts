@@ -19,7 +19,7 @@
  *
  *     factoryLength          text[0, factoryLength) is the factory source
  *     sourceCount
- *     sourceCount × (start, length)     text.substring(start, start + length)
+ *     sourceCount × (start, length)     text.substring(start, start + length); length 0: not emitted yet
  *     value                  the rest of the CompiledCode (module, env, …)
  *
  * A value is a tag byte and its payload: undefined, null, false, true; a
@@ -46,9 +46,10 @@ import { buildFactorySource, type CompiledCode } from '@wasmloom/runtime';
 
 /**
  * Version of the layout above, of the cache frame (serialize.ts) and of the
- * CompiledCode's shape inside (2: compact data segments); bump on any change.
+ * CompiledCode's shape inside (2: compact data segments; 3: sources may be
+ * missing, with the bodies kept to emit them); bump on any change.
  */
-export const PACK_FORMAT = 2;
+export const PACK_FORMAT = 3;
 
 /** A packed CompiledCode. */
 export interface Packed {
@@ -180,7 +181,7 @@ export function pack(code: CompiledCode, factory: string = factorySourceOf(code)
 export function packWithSources(
   code: CompiledCode,
   factory: string = factorySourceOf(code),
-): { packed: Packed; sources: string[] } {
+): { packed: Packed; sources: (string | undefined)[] } {
   const w = new Writer();
   const textParts: string[] = [factory];
   let textLength = factory.length;
@@ -334,6 +335,11 @@ export function packWithSources(
   let cursor = 0;
   for (let i = 0; i < sources.length; i++) {
     const src = sources[i];
+    if (src === undefined) {
+      // Not emitted yet: the receiver emits it from the bodies (`CompiledCode.bodies`).
+      refs.push(0, 0);
+      continue;
+    }
     if (typeof src !== 'string') throw new TypeError(`cannot pack: sources[${i}] is not a string`);
     // substring + === compares far faster in V8 than startsWith on long strings.
     let at = -1;
@@ -352,9 +358,10 @@ export function packWithSources(
   for (const n of refs) w.uint(n);
   value(rest);
   const text = textParts.length === 1 ? factory : textParts.join('');
-  const slices: string[] = new Array(sources.length);
+  const slices: (string | undefined)[] = new Array(sources.length);
   for (let i = 0; i < sources.length; i++)
-    slices[i] = text.substring(refs[2 * i], refs[2 * i] + refs[2 * i + 1]);
+    slices[i] =
+      refs[2 * i + 1] === 0 ? undefined : text.substring(refs[2 * i], refs[2 * i] + refs[2 * i + 1]);
   return { packed: { text, bin: w.buf.slice(0, w.pos) }, sources: slices };
 }
 
@@ -504,8 +511,13 @@ export function unpack({ text, bin }: Packed): CompiledCode {
   if (factoryLength > text.length) throw malformed('factory source out of range');
   const count = uint();
   if (count > end - pos) throw malformed('more sources than the input holds');
-  const sources: string[] = new Array(count);
-  for (let i = 0; i < count; i++) sources[i] = string();
+  const sources: (string | undefined)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const start = uint();
+    const length = uint();
+    if (start + length > text.length) throw malformed('source out of range');
+    sources[i] = length === 0 ? undefined : text.substring(start, start + length);
+  }
   const rest = value();
   if (pos !== end) throw malformed(`${end - pos} bytes left over`);
   if (typeof rest !== 'object' || rest === null || Array.isArray(rest)) throw malformed('not an object');
@@ -517,6 +529,8 @@ export function unpack({ text, bin }: Packed): CompiledCode {
     code.env === null
   )
     throw malformed('no module or env');
+  if (!code.bodies && sources.includes(undefined))
+    throw malformed('sources missing and no bodies to emit them from');
   code.sources = sources;
   if (factoryLength > 0) code.factorySource = text.substring(0, factoryLength);
   return code;

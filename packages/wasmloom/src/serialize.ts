@@ -24,6 +24,7 @@
  * compile again and write a new cache.
  */
 import { crc32 } from './crc32.js';
+import { emitAll } from './emit.js';
 import { defaultModuleClass, makeModule, moduleCounters, moduleState } from './module.js';
 import { PACK_FORMAT, type Packed, unpack } from './pack.js';
 import { packedOf, rememberPacked } from './shared-form.js';
@@ -35,11 +36,13 @@ const FIXED = 21;
 const U32_MAX = 0xffffffff;
 
 /**
- * The cache bytes of a wasmloom Module (or of a Module's clone). Packs the
- * module once (the same packed form `postMessage` sends).
+ * The cache bytes of a wasmloom Module (or of a Module's clone), with every
+ * function's source (those not emitted yet are emitted now). Packs the module
+ * once (the same packed form `postMessage` sends).
  */
 export function serializeModule(module: Module): Uint8Array {
   const { code } = moduleState(module, 'serializeModule()');
+  emitAll(code);
   const { text, bin } = packedOf(code);
   const version = new TextEncoder().encode(VERSION);
   const head = FIXED + version.length;

@@ -4,9 +4,10 @@
  *
  *   worker.postMessage(module);                              // any wasmloom Module
  *   // in the worker: `received` is a plain object; the API takes it as it is
- *   const instance = await WebAssembly.instantiate(received, imports);   // compiles nothing
+ *   const instance = await WebAssembly.instantiate(received, imports);   // validates nothing, re-emits nothing
  *   const module = adoptModule(received);                    // a real Module, if you want one
  */
+import { emitCounters } from './emit.js';
 import { defaultModuleClass, isModule, makeModule, moduleCounters, moduleState } from './module.js';
 import type { Module, ModuleConstructor } from './types.js';
 
@@ -36,9 +37,13 @@ export interface ModuleStats {
   received: number;
   /** Modules made by `deserializeModule` in this thread: nothing compiled. */
   deserialized: number;
+  /** Function sources emitted on this thread (first calls, `serializeModule`): tiered loading's second tier. */
+  functionsEmitted: number;
+  /** Function sources this thread received from a pool's background emission. */
+  functionsEmittedOnPool: number;
 }
 
-/** How many modules this thread compiled, received and deserialized (for tests and diagnostics). */
+/** How many modules this thread compiled, received and deserialized, and function sources it emitted (for tests and diagnostics). */
 export function moduleStats(): ModuleStats {
-  return { ...moduleCounters };
+  return { ...moduleCounters, functionsEmitted: emitCounters.here, functionsEmittedOnPool: emitCounters.fromPool };
 }

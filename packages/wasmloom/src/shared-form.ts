@@ -19,14 +19,15 @@
  * packing runs the first time the property is read (the first postMessage),
  * not for every module compiled, and its result is kept for the next reads.
  */
-import type { CompiledCode } from '@wasmloom/runtime';
+import { type CompiledCode, missingSources } from '@wasmloom/runtime';
 import { factorySourceOf, PACK_FORMAT, type Packed, packWithSources, unpack } from './pack.js';
 import { VERSION } from './version.js';
 
 /** The own property of every Module that structured clone carries. */
 export const SHARED_KEY = 'wasmloom.module';
 
-const packedForms = new WeakMap<CompiledCode, Packed>();
+/** A packed form, and how many sources were missing when it was made. */
+const packedForms = new WeakMap<CompiledCode, { packed: Packed; missing: number }>();
 
 /**
  * The packed form of `code`, made once. Packing also keeps the factory
@@ -35,12 +36,21 @@ const packedForms = new WeakMap<CompiledCode, Packed>();
  * sources twice.
  */
 export function packedOf(code: CompiledCode): Packed {
-  let packed = packedForms.get(code);
-  if (packed === undefined) {
+  const missing = missingSources(code);
+  let packed = packedForms.get(code)?.packed;
+  // Made again once more sources have been emitted since (the receiver should not emit them again).
+  const before = packedForms.get(code);
+  if (packed === undefined || before!.missing !== missing) {
+    if (missing === 0) {
+      code.bodies = null;
+      // A factory made while sources were missing is a lazy one: made again from the
+      // sources, so that the packed form does not depend on when it was made.
+      if (before !== undefined && before.missing > 0) code.factorySource = undefined;
+    }
     const factory = factorySourceOf(code);
     const made = packWithSources(code, factory);
     packed = made.packed;
-    packedForms.set(code, packed);
+    packedForms.set(code, { packed, missing });
     if (!Object.isFrozen(code)) {
       code.sources = made.sources;
       code.factorySource = packed.text.substring(0, factory.length);
@@ -51,7 +61,7 @@ export function packedOf(code: CompiledCode): Packed {
 
 /** Remembers the packed form of code that was unpacked from it (no packing again to share it on). */
 export function rememberPacked(code: CompiledCode, packed: Packed): void {
-  packedForms.set(code, packed);
+  packedForms.set(code, { packed, missing: missingSources(code) });
 }
 
 /** The value of a Module's `SHARED_KEY` property: a new Map around the packed code. */

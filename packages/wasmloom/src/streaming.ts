@@ -1,5 +1,8 @@
 /**
- * The streaming compile driver: bytes in chunks of any size → `CompiledCode`.
+ * The streaming compile driver: bytes in chunks of any size → `CompiledCode`,
+ * as soon as every body is valid (tiered loading: the bodies are validated
+ * here, the null emitter, and kept; their JS is emitted afterwards, on the
+ * pool in the background and on the calling thread at a first call, emit.ts).
  *
  * Chunks go straight into the binary package's `ModuleDecoder`, which keeps
  * only the unconsumed tail of the input and hands over each function body as
@@ -13,9 +16,10 @@
  *   batch has answered.
  *
  * The contract, whatever compiles:
- * - resolves to `{ module, env, sources }`, `sources[j]` the JS source of
- *   function `env.numImportedFuncs + j`, the same sources for any number of
- *   workers and any order in which batches finish;
+ * - resolves to `{ module, env, sources, bodies }` once every body is valid,
+ *   `sources` all missing yet (`bodies` holds what emits them); the sources
+ *   emitted later are the same for any number of workers and any order in
+ *   which batches finish;
  * - rejects with the `WasmError` the synchronous compile (decode.ts) throws:
  *   the one at the lowest byte offset. The parser meets bytes in offset
  *   order, and a body's error is the synchronous path's as soon as that body
@@ -36,6 +40,7 @@
  * response.ts), which pool (options.ts), instantiation (the runtime).
  */
 import {
+  CodeBodiesBuilder,
   type Features,
   type FunctionBody,
   ModuleDecoder,
@@ -43,9 +48,11 @@ import {
   type ParsedModule,
   WasmError,
 } from '@wasmloom/binary';
-import { compileFunction } from '@wasmloom/compiler';
+import { validateFunction } from '@wasmloom/compiler';
 import type { CompiledBatch, CompileErrorInfo, CompilePool, EnvHandle } from '@wasmloom/pool';
 import type { CompiledCode } from '@wasmloom/runtime';
+import { emitInBackground } from './background-emit.js';
+import './emit.js';
 import type { CompileProgress } from './options.js';
 import { Batcher, INLINE_THRESHOLD_BYTES } from './pool-node.js';
 
@@ -67,16 +74,6 @@ export interface CompileChunksOptions {
   bytesTotal?: number;
   /** Called after each chunk is decoded and each batch has answered. */
   onProgress?: (progress: CompileProgress) => void;
-}
-
-/** Compiles one body; the error, if any, names its function. */
-export function compileBody(env: ModuleEnv, body: FunctionBody): string {
-  try {
-    return compileFunction(env, body.index, body);
-  } catch (e) {
-    if (e instanceof WasmError && e.funcIndex === undefined) e.funcIndex = body.index;
-    throw e;
-  }
 }
 
 /** A Uint8Array of this realm or another one (a vm context, a worker's transferred view). */
@@ -178,9 +175,10 @@ class StreamingCompile {
   private getPool: (() => CompilePool | null) | null;
 
   private env: ModuleEnv | null = null;
-  /** Bodies compiled inline (when `pooled` is null). */
-  private readonly sources: string[] = [];
-  private compiledInline = 0;
+  /** Every body, kept to emit its JS from after the module exists. */
+  private bodies: CodeBodiesBuilder | null = null;
+  /** Bodies validated inline (when `pooled` is null). */
+  private validatedInline = 0;
   private pooled: PooledBodies | null = null;
 
   private bytesReceived = 0;
@@ -236,6 +234,8 @@ class StreamingCompile {
   private start(env: ModuleEnv): void {
     this.env = env;
     const code = this.decoder.codeSection;
+    if (code !== null && code.count > 0)
+      this.bodies = new CodeBodiesBuilder(env.numImportedFuncs, code.count, code.end - code.contentOffset);
     if (code === null || code.count === 0 || code.end - code.contentOffset < this.inlineThreshold) return;
     const pool = this.getPool?.() ?? null;
     this.getPool = null;
@@ -243,13 +243,13 @@ class StreamingCompile {
   }
 
   private take(body: FunctionBody): void {
+    // onEnv always runs before the first body (the env freezes at the code section).
+    this.bodies!.add(body);
     if (this.pooled !== null) {
       this.pooled.add(body);
     } else {
-      // onEnv always runs before the first body (the env freezes at the code section).
-      const env = this.env!;
-      this.sources[body.index - env.numImportedFuncs] = compileBody(env, body);
-      this.compiledInline++;
+      validateFunction(this.env!, body.index, body);
+      this.validatedInline++;
     }
   }
 
@@ -340,8 +340,17 @@ class StreamingCompile {
     const parsed = this.parsed!;
     this.settled = true;
     this.cleanUp();
-    this.pooled?.close();
-    this.resolve({ module: parsed.module, env: parsed.env, sources: this.pooled?.sources ?? this.sources });
+    const count = parsed.module.functions.length;
+    const code: CompiledCode = { module: parsed.module, env: parsed.env, sources: new Array(count) };
+    if (this.bodies !== null) code.bodies = this.bodies.finish();
+    this.bodies = null;
+    const pooled = this.pooled;
+    // The pool goes on, in the background: the module's sources.
+    if (pooled !== null) {
+      const bytes = { bytesReceived: this.bytesReceived, bytesTotal: this.bytesTotal };
+      emitInBackground(code, pooled.pool, pooled.handle, this.onProgress, bytes);
+    }
+    this.resolve(code);
   }
 
   private fail(error: unknown): void {
@@ -369,7 +378,8 @@ class StreamingCompile {
     if (this.onProgress === undefined || this.settled) return;
     const progress: CompileProgress = {
       bytesReceived: this.bytesReceived,
-      functionsCompiled: this.pooled?.compiled ?? this.compiledInline,
+      functionsValidated: this.pooled?.validated ?? this.validatedInline,
+      functionsEmitted: 0,
       functionsTotal: this.decoder.codeSection?.count ?? 0,
     };
     if (this.bytesTotal !== undefined) progress.bytesTotal = this.bytesTotal;
@@ -395,8 +405,8 @@ export type BodyProblem =
   | { at: number; invalid?: undefined; failure: unknown };
 
 /**
- * A module's bodies compiled on a pool: their sources by position, and what
- * the compile's outcome is when something goes wrong. A batch answers for its
+ * A module's bodies validated on a pool, and what the compile's outcome is
+ * when something goes wrong. A batch answers for its
  * own lowest invalid function only (its bodies before that one are valid), or
  * fails as a whole (a worker crash), and batches answer in any order. So the
  * problem at the lowest function index decides, once every body before it has
@@ -405,12 +415,11 @@ export type BodyProblem =
  * only fails the compile when no body before it is invalid.
  */
 class PooledBodies {
-  readonly sources: string[];
-  compiled = 0;
+  validated = 0;
   /** The problem at the lowest function index seen so far. */
   problem: BodyProblem | null = null;
 
-  private readonly handle: EnvHandle;
+  readonly handle: EnvHandle;
   private readonly batcher: Batcher;
   private readonly base: number;
   /** 1 for a body whose answer is in (or no longer matters). */
@@ -422,13 +431,12 @@ class PooledBodies {
   private closed = false;
 
   constructor(
-    private readonly pool: CompilePool,
+    readonly pool: CompilePool,
     env: ModuleEnv,
     count: number,
     private readonly onAnswer: () => void,
   ) {
     this.base = env.numImportedFuncs;
-    this.sources = new Array<string>(count);
     this.answers = new Uint8Array(count);
     this.handle = pool.open(env);
     this.batcher = new Batcher({ idleSlots: () => pool.idleSlots, onBatch: (batch) => this.send(batch) });
@@ -462,12 +470,6 @@ class PooledBodies {
     return this.frontier === this.added;
   }
 
-  /** Success: forget the module in the pool. */
-  close(): void {
-    this.closed = true;
-    this.pool.release(this.handle);
-  }
-
   /** Failure or abort: drop every batch still waiting, then forget the module. */
   cancel(reason: unknown): void {
     if (this.closed) return;
@@ -494,7 +496,7 @@ class PooledBodies {
     this.running.add(run);
     let answer: Promise<CompiledBatch>;
     try {
-      answer = this.pool.compile(this.handle, batch, run.controller.signal);
+      answer = this.pool.compile(this.handle, batch, run.controller.signal, 'validate');
     } catch (e) {
       answer = Promise.reject(e);
     }
@@ -510,9 +512,7 @@ class PooledBodies {
     if (invalid !== undefined) {
       this.report({ at: invalid.funcIndex, invalid });
     } else {
-      for (let i = 0; i < run.indices.length; i++)
-        this.sources[run.indices[i] - this.base] = result.sources[i];
-      this.compiled += run.indices.length;
+      this.validated += run.indices.length;
     }
     this.markAnswered(run);
     this.onAnswer();

@@ -6,7 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type FunctionBody, type ModuleEnv, parseModule, WasmError } from '@wasmloom/binary';
-import type { CompiledBatch, CompilePool, EnvHandle } from '@wasmloom/pool';
+import type { BatchMode, CompiledBatch, CompilePool, EnvHandle } from '@wasmloom/pool';
+import type { CompiledCode } from '@wasmloom/runtime';
+import { backgroundEmission } from '../src/background-emit.js';
+import { emitAll } from '../src/emit.js';
 
 const benchmarkModule = (path: string) =>
   fileURLToPath(new URL(`../../../benchmarks/node_modules/${path}`, import.meta.url));
@@ -61,10 +64,16 @@ export function withInvalidBody(bytes: Uint8Array, funcIndex: number): Uint8Arra
   return copy;
 }
 
-/** The outcome of a compile as plain data: the sources, or the error's identity. */
-export async function outcome(p: Promise<{ sources: readonly string[] }>): Promise<unknown> {
+/**
+ * The outcome of a compile as plain data: every source (those the background
+ * emission on a pool has not made, emitted here), or the error's identity.
+ */
+export async function outcome(p: Promise<CompiledCode>): Promise<unknown> {
   try {
-    return { sources: (await p).sources };
+    const code = await p;
+    await backgroundEmission(code);
+    emitAll(code);
+    return { sources: code.sources };
   } catch (e) {
     return e instanceof WasmError
       ? { kind: e.kind, offset: e.offset, funcIndex: e.funcIndex, message: e.message }
@@ -127,8 +136,8 @@ export const wasmResponse = (body: ReadableStream<Uint8Array> | Uint8Array, head
   new Response(body as BodyInit, { headers: { 'Content-Type': 'application/wasm', ...headers } });
 
 export interface DelayingPoolOptions {
-  /** Milliseconds to hold back the answer of `batch`; default 0. */
-  delay?: (batch: FunctionBody[]) => number;
+  /** Milliseconds to hold back the answer of `batch` (validated or compiled: `mode`); default 0. */
+  delay?: (batch: FunctionBody[], mode: BatchMode) => number;
   /** An error to reject `batch` with instead of compiling it (a crash, say). */
   fail?: (batch: FunctionBody[]) => Error | undefined;
   /** What `idleSlots` says; default the inner pool's (an InlinePool's is 0: batches fill up). */
@@ -141,7 +150,9 @@ export interface DelayingPoolOptions {
  * choosing, or fails them. Counts what it is asked.
  */
 export class DelayingPool implements CompilePool {
+  /** Batches asked for, and those of them that emit JS (the background emission's). */
   batches = 0;
+  emitBatches = 0;
   opened = 0;
   released = 0;
   constructor(
@@ -158,11 +169,17 @@ export class DelayingPool implements CompilePool {
     return this.inner.open(env);
   }
 
-  async compile(handle: EnvHandle, batch: FunctionBody[], signal?: AbortSignal): Promise<CompiledBatch> {
+  async compile(
+    handle: EnvHandle,
+    batch: FunctionBody[],
+    signal?: AbortSignal,
+    mode?: BatchMode,
+  ): Promise<CompiledBatch> {
     this.batches++;
-    const ms = this.options.delay?.(batch) ?? 0;
+    if (mode === 'compile') this.emitBatches++;
+    const ms = this.options.delay?.(batch, mode ?? 'compile') ?? 0;
     const error = this.options.fail?.(batch);
-    const result = error === undefined ? await this.inner.compile(handle, batch, signal) : undefined;
+    const result = error === undefined ? await this.inner.compile(handle, batch, signal, mode) : undefined;
     if (ms > 0) await sleep(ms);
     if (error !== undefined) throw error;
     return result!;

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { InlinePool } from '@wasmloom/pool';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runModuleScript } from '../../pool/test/fixtures/build.js';
+import { backgroundEmission } from '../src/background-emit.js';
+import { emitAll } from '../src/emit.js';
 import { moduleState } from '../src/module.js';
 import { compileStreaming, createWebAssembly } from '../src/namespace.js';
 import type { CompileProgress } from '../src/options.js';
@@ -30,7 +32,13 @@ const bytes = sqlWasm ?? kitchen;
 
 beforeAll(ensureBuilt);
 
-const sourcesOf = (module: object) => moduleState(module, 'test').code.sources;
+/** Every source of a module: after its background emission, the rest emitted here. */
+async function sourcesOf(module: object): Promise<unknown[]> {
+  const { code } = moduleState(module, 'test');
+  await backgroundEmission(code);
+  emitAll(code);
+  return code.sources;
+}
 
 describe('createWebAssembly compile options', () => {
   it('refuses what they cannot be', () => {
@@ -45,15 +53,15 @@ describe('createWebAssembly compile options', () => {
   });
 
   it('gives the same modules inline, on threads and on a caller’s pool', async () => {
-    const expected = sourcesOf(new (createWebAssembly().Module)(bytes));
+    const expected = await sourcesOf(new (createWebAssembly().Module)(bytes));
     const own = new DelayingPool(new InlinePool());
     for (const ns of [
       createWebAssembly({ workers: 0 }),
       createWebAssembly({ workers: 2, inlineThreshold: 0 }),
       createWebAssembly({ pool: own, inlineThreshold: 0 }),
     ]) {
-      expect(sourcesOf(await ns.compile(bytes))).toEqual(expected);
-      expect(sourcesOf(await ns.compileStreaming(wasmResponse(bytes)))).toEqual(expected);
+      expect(await sourcesOf(await ns.compile(bytes))).toEqual(expected);
+      expect(await sourcesOf(await ns.compileStreaming(wasmResponse(bytes)))).toEqual(expected);
       const { instance } = (await ns.instantiateStreaming(
         wasmResponse(kitchen),
         kitchenImports(ns),
@@ -70,8 +78,8 @@ describe('createWebAssembly compile options', () => {
     const piscina = new Piscina({ maxThreads: 2, idleTimeout: 1000 });
     try {
       const ns = createWebAssembly({ pool: piscina, inlineThreshold: 0 });
-      const expected = sourcesOf(new ns.Module(kitchen));
-      expect(sourcesOf(await ns.compile(kitchen))).toEqual(expected);
+      const expected = await sourcesOf(new ns.Module(kitchen));
+      expect(await sourcesOf(await ns.compile(kitchen))).toEqual(expected);
       expect(piscina.completed).toBeGreaterThan(0);
     } finally {
       await piscina.destroy();
@@ -111,13 +119,16 @@ describe('onProgress', () => {
     expect(events.length).toBeGreaterThan(1);
     for (let i = 1; i < events.length; i++) {
       expect(events[i].bytesReceived).toBeGreaterThanOrEqual(events[i - 1].bytesReceived);
-      expect(events[i].functionsCompiled).toBeGreaterThanOrEqual(events[i - 1].functionsCompiled);
+      expect(events[i].functionsValidated).toBeGreaterThanOrEqual(events[i - 1].functionsValidated);
+      expect(events[i].functionsEmitted).toBeGreaterThanOrEqual(events[i - 1].functionsEmitted);
+      // Emission comes after validation: the module exists before any of its JS is made.
+      if (events[i].functionsEmitted > 0) expect(events[i].functionsValidated).toBe(events[i].functionsTotal);
     }
     const last = events.at(-1)!;
     expect(last.bytesReceived).toBe(bytes.length);
     expect(last.bytesTotal).toBe(total);
     expect(last.functionsTotal).toBeGreaterThan(0);
-    expect(last.functionsCompiled).toBe(last.functionsTotal);
+    expect(last.functionsValidated).toBe(last.functionsTotal);
   }
 
   for (const workers of [0, 2]) {
@@ -125,10 +136,15 @@ describe('onProgress', () => {
       const events: CompileProgress[] = [];
       const ns = createWebAssembly({ workers, inlineThreshold: 0, onProgress: (p) => events.push(p) });
       const { stream } = throttled(bytes, 65536, 1);
-      await ns.compileStreaming(wasmResponse(stream, { 'Content-Length': String(bytes.length) }));
+      const streamed = await ns.compileStreaming(
+        wasmResponse(stream, { 'Content-Length': String(bytes.length) }),
+      );
+      // With a pool, emission goes on in the background and reports too.
+      await backgroundEmission(moduleState(streamed, 'test').code);
       check(events, bytes.length);
+      expect(events.at(-1)!.functionsEmitted).toBe(workers === 0 ? 0 : events.at(-1)!.functionsTotal);
       events.length = 0;
-      await ns.compile(bytes);
+      await backgroundEmission(moduleState(await ns.compile(bytes), 'test').code);
       check(events, bytes.length);
     });
   }

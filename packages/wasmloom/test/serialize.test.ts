@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deserializeModule, moduleStats, serializeModule, VERSION, WebAssembly as W } from 'wasmloom';
 import { crc32 } from '../src/crc32.js';
+import { emitAll } from '../src/emit.js';
+import { moduleState } from '../src/module.js';
 import { PACK_FORMAT, pack, unpack } from '../src/pack.js';
 import {
   body,
@@ -132,6 +134,8 @@ describe('pack and unpack', () => {
 
   it('stores each source once: in the factory source, or after it for a lazy factory (sql.js)', () => {
     const m = new W.Module(readFileSync(join(sqlJsDir, 'sql-wasm.wasm')));
+    // Every source emitted (a new Module has none yet: tiered loading).
+    emitAll(moduleState(m, 'test').code);
     const map = (m as Record<string, unknown>)['wasmloom.module'] as Map<string, unknown>;
     const text = map.get('text') as string;
     const bin = map.get('bin') as Uint8Array;
