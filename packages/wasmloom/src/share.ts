@@ -45,5 +45,9 @@ export interface ModuleStats {
 
 /** How many modules this thread compiled, received and deserialized, and function sources it emitted (for tests and diagnostics). */
 export function moduleStats(): ModuleStats {
-  return { ...moduleCounters, functionsEmitted: emitCounters.here, functionsEmittedOnPool: emitCounters.fromPool };
+  return {
+    ...moduleCounters,
+    functionsEmitted: emitCounters.here,
+    functionsEmittedOnPool: emitCounters.fromPool,
+  };
 }

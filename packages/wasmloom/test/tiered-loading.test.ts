@@ -10,8 +10,8 @@ import { InlinePool } from '@wasmloom/pool';
 import { missingSources } from '@wasmloom/runtime';
 import { describe, expect, it } from 'vitest';
 import { backgroundEmission } from '../src/background-emit.js';
-import { moduleState } from '../src/module.js';
 import { createWebAssembly, deserializeModule, moduleStats, serializeModule } from '../src/index.js';
+import { moduleState } from '../src/module.js';
 import { body, build, exp, funcType, I32, kind, sleb } from './modules.js';
 import { DelayingPool } from './pool-fixtures.js';
 
@@ -49,7 +49,11 @@ describe('tiered loading', () => {
   });
 
   it('rejects an invalid body at compile time, not at its first call', async () => {
-    const bad = build({ types: [funcType([], [I32])], funcs: [0, 0], codes: [body(0x41, 1, 0x0b), body(0x0b)] });
+    const bad = build({
+      types: [funcType([], [I32])],
+      funcs: [0, 0],
+      codes: [body(0x41, 1, 0x0b), body(0x0b)],
+    });
     const ns = createWebAssembly({ workers: 0 });
     expect(() => new ns.Module(bad)).toThrow(ns.CompileError);
     await expect(ns.compile(bad)).rejects.toThrow(/function 1/);
