@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { section, str, uleb, vec, wasmModule } from '@wasmloom/binary';
 import type { CommandIO } from '../src/io.js';
 
 /** A CommandIO that keeps what the command printed (text and bytes alike). */
@@ -19,22 +20,7 @@ export function capture(stdin?: Uint8Array | string): CommandIO & { out: () => s
   };
 }
 
-// ---- Modules encoded by hand --------------------------------------------------------------------
-
-const utf8 = new TextEncoder();
-export const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    const byte = n & 0x7f;
-    n >>>= 7;
-    out.push(n ? byte | 0x80 : byte);
-  } while (n);
-  return out;
-};
-export const name = (s: string) => [...uleb(utf8.encode(s).length), ...utf8.encode(s)];
-export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-export const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+// ---- Modules encoded by hand (@wasmloom/binary's writer) ------------------------------------------
 
 /**
  * A module of `() -> ()` functions with the given bodies (locals vector
@@ -46,21 +32,20 @@ export function moduleWith(
 ): Uint8Array {
   const imports = opts.imports ?? [];
   const names = opts.exportNames ?? bodies.map((_, i) => `f${i}`);
-  return new Uint8Array([
-    ...HEADER,
-    ...section(1, vec([[0x60, 0x00, 0x00]])),
-    ...(imports.length ? section(2, vec(imports.map(([m, n]) => [...name(m), ...name(n), 0x00, 0x00]))) : []),
-    ...section(3, vec(bodies.map(() => [0]))),
-    ...(opts.memory ? section(5, vec([[0x00, 0x01]])) : []),
-    ...section(
+  return wasmModule(
+    section(1, vec([[0x60, 0x00, 0x00]])),
+    imports.length ? section(2, vec(imports.map(([m, n]) => [...str(m), ...str(n), 0x00, 0x00]))) : [],
+    section(3, vec(bodies.map(() => [0]))),
+    opts.memory ? section(5, vec([[0x00, 0x01]])) : [],
+    section(
       7,
       vec([
-        ...bodies.map((_, i) => [...name(names[i]), 0x00, ...uleb(imports.length + i)]),
-        ...(opts.memory ? [[...name('memory'), 0x02, 0x00]] : []),
+        ...bodies.map((_, i) => [...str(names[i]), 0x00, ...uleb(imports.length + i)]),
+        ...(opts.memory ? [[...str('memory'), 0x02, 0x00]] : []),
       ]),
     ),
-    ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
-  ]);
+    section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
+  );
 }
 
 export const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));

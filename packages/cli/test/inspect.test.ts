@@ -5,26 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { section, str, uleb, vec, wasmModule } from '@wasmloom/binary';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { bodySizeHistogram, type InspectReport, inspectBytes } from '../src/commands/inspect.js';
-import type { CommandIO } from '../src/io.js';
+import { capture } from './helpers.js';
 
-// ---- A small module, encoded by hand ------------------------------------------------
-
-const utf8 = new TextEncoder();
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    const byte = n & 0x7f;
-    n >>>= 7;
-    out.push(n ? byte | 0x80 : byte);
-  } while (n);
-  return out;
-};
-const name = (s: string) => [...uleb(utf8.encode(s).length), ...utf8.encode(s)];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
+// ---- A small module, encoded by hand (@wasmloom/binary's writer) ------------------------
 
 const bodies = [
   [0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b], // add: local.get 0, local.get 1, i32.add (7 bytes)
@@ -32,9 +19,8 @@ const bodies = [
   [0x00, ...new Array(20).fill(0x01), 0x0b], // 20 nops (22 bytes)
 ];
 
-const fixture = new Uint8Array([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(
+const fixture = wasmModule(
+  section(
     1,
     vec([
       [0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f], // (i32 i32) -> i32
@@ -42,31 +28,19 @@ const fixture = new Uint8Array([
       [0x60, 0x00, 0x00], // () -> ()
     ]),
   ),
-  ...section(2, vec([[...name('env'), ...name('log'), 0x00, 0x01]])),
-  ...section(3, vec([[0], [1], [2]])),
-  ...section(5, vec([[0x01, 0x01, 0x02]])), // memory 1..2
-  ...section(
+  section(2, vec([[...str('env'), ...str('log'), 0x00, 0x01]])),
+  section(3, vec([[0], [1], [2]])),
+  section(5, vec([[0x01, 0x01, 0x02]])), // memory 1..2
+  section(
     7,
     vec([
-      [...name('add'), 0x00, 0x01],
-      [...name('mem'), 0x02, 0x00],
+      [...str('add'), 0x00, 0x01],
+      [...str('mem'), 0x02, 0x00],
     ]),
   ),
-  ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
-  ...section(0, [...name('meta'), 1, 2, 3]),
-]);
-
-/** A CommandIO that keeps what the command printed. */
-function capture(): CommandIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    out: () => out,
-    err: () => err,
-  };
-}
+  section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
+  section(0, [...str('meta'), 1, 2, 3]),
+);
 
 let dir: string;
 let wasmFile: string;

@@ -6,14 +6,14 @@
  */
 import { type FunctionBody, type ModuleEnv, WasmError } from '@wasmloom/binary';
 import { Decoder } from './decoder.js';
-import type { SplitLimits } from './js/function-state.js';
+import type { EmitLimits } from './js/function-state.js';
 import { JsEmitter } from './js/js-emitter.js';
 import { SEGMENT_CHARS, SPLIT_CHARS } from './js/segments.js';
 import { NULL_EMITTER } from './null-emitter.js';
 
-export type { SplitLimits } from './js/function-state.js';
+export type { EmitLimits } from './js/function-state.js';
 
-const DEFAULT_LIMITS: SplitLimits = { splitChars: SPLIT_CHARS, segmentChars: SEGMENT_CHARS };
+const DEFAULT_LIMITS: EmitLimits = { splitChars: SPLIT_CHARS, segmentChars: SEGMENT_CHARS };
 
 /** Errors name the function they are in. */
 function inFunction(e: unknown, index: number): unknown {
@@ -26,7 +26,7 @@ export function compileFunction(
   env: ModuleEnv,
   index: number,
   body: FunctionBody,
-  limits: SplitLimits = DEFAULT_LIMITS,
+  limits: EmitLimits = DEFAULT_LIMITS,
 ): string {
   try {
     return new Decoder(env, index, body, new JsEmitter(limits)).run();

@@ -53,13 +53,14 @@ export class Decoder<F extends ControlFrame, R> implements DecoderState<F> {
   sp = 0;
   ctrl: F[] = [];
   frame!: F;
-  /** The current instruction is reachable (and in a frame the emitter knows). */
-  live = true;
+  /** The current instruction is reachable, in a frame the emitter knows, and the emitter emits. */
+  live: boolean;
 
   constructor(env: ModuleEnv, index: number, body: FunctionBody, emitter: Emitter<F, R>) {
     this.env = env;
     this.index = index;
     this.e = emitter;
+    this.live = !emitter.quiet;
     this.r = new OperatorReader(body.bytes, 0, body.bytes.length, body.offset, env.features);
     const td = env.types[env.funcs[index]];
     if (td === undefined || td.kind !== 'func')
@@ -524,6 +525,18 @@ export class Decoder<F extends ControlFrame, R> implements DecoderState<F> {
     const e = this.e;
     const info = opInfo(op);
     if (info === undefined) throw this.err(`unknown operator ${op}`);
+    // The numeric operators first: most of what reaches here.
+    if (isNumeric(info)) {
+      const ps = info.params!;
+      if (ps.length === 2) {
+        this.pop(ps[1]);
+        this.pop(ps[0]);
+      } else this.pop(ps[0]);
+      const h = this.sp;
+      this.pushVals(info.results!);
+      if (live) e.numeric(op, info, h);
+      return;
+    }
     if (info.natAlign >= 0) {
       // Loads and stores.
       if (op >>> 16 !== 0) throw this.unsupported(`${info.name}`);
@@ -641,17 +654,6 @@ export class Decoder<F extends ControlFrame, R> implements DecoderState<F> {
         if (live) e.tableInit(seg, t, this.sp);
         return;
       }
-    }
-    if (isNumeric(info)) {
-      const ps = info.params!;
-      if (ps.length === 2) {
-        this.pop(ps[1]);
-        this.pop(ps[0]);
-      } else this.pop(ps[0]);
-      const h = this.sp;
-      this.pushVals(info.results!);
-      if (live) e.numeric(op, info, h);
-      return;
     }
     throw this.unsupported(info.feature === null ? info.name : `${info.name} (${info.feature})`);
   }

@@ -55,6 +55,12 @@ export interface DecoderState<F extends ControlFrame> {
  * operand, which is also where its result goes.
  */
 export interface Emitter<F extends ControlFrame, R> {
+  /**
+   * Emits nothing: the decoder then calls only `start`, `frame` and `finish`
+   * (every instruction callback would be a call for nothing, which an
+   * interpreter pays for at each instruction).
+   */
+  readonly quiet: boolean;
   /** The function starts (locals read and checked). */
   start(d: DecoderState<F>): void;
   /** A new control frame, for any code (the decoder owns the control stack). */

@@ -1,1 +1,1 @@
-export { compileFunction, type SplitLimits, validateFunction } from './compile-function.js';
+export { compileFunction, type EmitLimits, validateFunction } from './compile-function.js';

@@ -21,6 +21,7 @@ function frame(
 }
 
 export const NULL_EMITTER: Emitter<ControlFrame, void> = {
+  quiet: true,
   start: nothing,
   frame,
   next: nothing,

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { I64, type ValType } from '@wasmloom/binary';
+import { helpers } from '@wasmloom/runtime';
 import { describe, expect, test } from 'vitest';
-import * as helpers from '../../runtime/src/helpers.js';
 import { genericArray, instantiate } from './harness.js';
 
 const bytes = readFileSync(join(__dirname, 'fixtures/ops.wasm'));

@@ -20,8 +20,8 @@ import {
   type ValType,
   type WasmModule,
 } from '@wasmloom/binary';
-import * as helpers from '../../runtime/src/helpers.js';
-import { compileFunction, type SplitLimits } from '../src/index.js';
+import { helpers } from '@wasmloom/runtime';
+import { compileFunction, type EmitLimits } from '../src/index.js';
 
 const PAGE = 65536;
 
@@ -70,7 +70,7 @@ export interface Harness {
 
 export function compileAll(
   bytes: Uint8Array,
-  limits?: SplitLimits,
+  limits?: EmitLimits,
 ): { env: ModuleEnv; module: WasmModule; sources: string[] } {
   const parsed = parseModule(bytes);
   const sources = parsed.bodies.map((b) => compileFunction(parsed.env, b.index, b, limits));
@@ -111,7 +111,7 @@ export function genericArray(): unknown[] {
 }
 
 /** `limits`: where the compiler splits functions (its defaults if undefined). */
-export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}, limits?: SplitLimits): Harness {
+export function instantiate(bytes: Uint8Array, imports: HarnessImports = {}, limits?: EmitLimits): Harness {
   const { env, module, sources } = compileAll(bytes, limits);
   const sigIds = new Map<string, number>();
   const sigOf = (t: FuncType) => {

@@ -5,15 +5,15 @@
  * assert_invalid module and binary assert_malformed module is rejected by
  * parseModule + compileFunction. Needs ../shared/testsuite (skipped otherwise).
  * Run twice: as compiled for real, and with every function split into
- * segments of a few instructions (`SplitLimits`), the form only functions too
+ * segments of a few instructions (`EmitLimits`), the form only functions too
  * large for V8's optimizing compiler get.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModule } from '@wasmloom/binary';
+import { helpers } from '@wasmloom/runtime';
 import { describe, expect, test } from 'vitest';
-import * as helpers from '../../runtime/src/helpers.js';
-import { compileFunction, type SplitLimits } from '../src/index.js';
+import { compileFunction, type EmitLimits } from '../src/index.js';
 import { genericArray, type Harness, instantiate } from './harness.js';
 
 const ROOT = process.env.WASMLOOM_TESTSUITE ?? join(__dirname, '../../../../shared/testsuite');
@@ -176,7 +176,7 @@ interface Outcome {
   failures: string[];
 }
 
-function runScript(name: string, limits?: SplitLimits): Outcome {
+function runScript(name: string, limits?: EmitLimits): Outcome {
   const dir = join(JSON_DIR, name);
   const script = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { commands: Command[] };
   const out: Outcome = { passed: 0, failures: [] };
@@ -257,11 +257,19 @@ function runScript(name: string, limits?: SplitLimits): Outcome {
   return out;
 }
 
-const SPLIT_EVERYTHING: SplitLimits = { splitChars: 0, segmentChars: 1 };
+const SPLIT_EVERYTHING: EmitLimits = { splitChars: 0, segmentChars: 1 };
+/** Every block, if and loop in a flat region (`js/control.ts`), as only very deep code is otherwise. */
+const FLAT_EVERYTHING: EmitLimits = {
+  splitChars: 30_000,
+  segmentChars: 8_000,
+  flatDepth: 0,
+  flatControlDepth: 0,
+};
 
 describe.skipIf(!have).each([
   ['as compiled', undefined],
   ['every function split', SPLIT_EVERYTHING],
+  ['all control flow flattened', FLAT_EVERYTHING],
 ])('core spec suite, %s', (_, limits) => {
   for (const name of coreScripts()) {
     test(name, () => {

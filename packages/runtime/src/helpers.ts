@@ -1,8 +1,8 @@
 /**
  * The functions generated code calls (see abi.ts): every export of this file is
  * bound under its own name in the module factory's scope, so the emitter writes
- * `i64Mul(...)`, `trap(2)`, `fround(x)` as bare calls. Only what is too long to
- * inline lives here: i64 multiply/divide/shift by a variable/bit counts, float
+ * `i64DivS(...)`, `trap(2)`, `fround(x)` as bare calls. Only what is too long to
+ * inline lives here: i64 divide/shift by a variable/bit counts, float
  * conversions with exact rounding, NaN-payload-preserving f32 bit access,
  * min/max/nearest/copysign, and the bulk memory and table operations.
  *
@@ -236,22 +236,6 @@ const TWO32 = 4294967296;
 const TWO63 = 2 ** 63;
 const TWO64 = 2 ** 64;
 
-/** High 32 bits of the unsigned 64-bit product of two u32 values. */
-function mulhu(a: number, b: number): number {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const mid1 = a1 * b0 + ((a0 * b0) >>> 16);
-  const mid2 = a0 * b1 + (mid1 & 0xffff);
-  return (a1 * b1 + Math.floor(mid1 / 65536) + Math.floor(mid2 / 65536)) | 0;
-}
-
-export function i64Mul(alo: number, ahi: number, blo: number, bhi: number): number {
-  HI[0] = (Math.imul(alo, bhi) + Math.imul(ahi, blo) + mulhu(alo, blo)) | 0;
-  return Math.imul(alo, blo);
-}
-
 function toBig(lo: number, hi: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 }
@@ -387,15 +371,6 @@ export function i64Popcnt(lo: number, hi: number): number {
 
 // ---- i64 ↔ float --------------------------------------------------------------------------------
 
-/** f64.convert_i64_s: hi * 2^32 is exact, so the sum is rounded once. */
-export function f64ConvertI64S(lo: number, hi: number): number {
-  return hi * TWO32 + (lo >>> 0);
-}
-
-export function f64ConvertI64U(lo: number, hi: number): number {
-  return (hi >>> 0) * TWO32 + (lo >>> 0);
-}
-
 /**
  * f32.convert_i64_u of a magnitude (lo, hi) taken unsigned: rounding to double
  * then to float could round twice, so below-double bits fold into a sticky bit.
@@ -517,20 +492,8 @@ export function dataDrop(data: Uint8Array[], index: number): void {
 
 // ---- Tables ------------------------------------------------------------------------------------------
 
-/** V8's limit on table size; a table without a maximum grows at most to this. */
-export const MAX_TABLE_SIZE = 10_000_000;
-
-/** A table's element array (abi.ts); `max` is the table's maximum size when it has one. */
-export type TableArray = unknown[] & { max?: number | null };
-
-export function tableGrow(tbl: TableArray, init: unknown, delta: number): number {
-  delta >>>= 0;
-  const old = tbl.length;
-  const max = tbl.max ?? MAX_TABLE_SIZE;
-  if (old + delta > Math.min(max, MAX_TABLE_SIZE)) return -1;
-  for (let i = 0; i < delta; i++) tbl.push(init);
-  return old;
-}
+// Defined beside the table it grows, which `WebAssembly.Table.prototype.grow` shares.
+export { tableGrow } from './table.js';
 
 export function tableFill(tbl: unknown[], i: number, value: unknown, n: number): void {
   i >>>= 0;

@@ -33,5 +33,5 @@ export { type ResolvedImports, resolveImports } from './link.js';
 export { detachBuffer, MAX_PAGES, PAGE_SIZE, WasmMemory } from './memory.js';
 export { invokeRaw, type RawValue } from './raw.js';
 export { canonicalSig, sigType } from './signatures.js';
-export { growTable, MAX_TABLE_SIZE, tableOf, WasmTable } from './table.js';
+export { MAX_TABLE_SIZE, WasmTable } from './table.js';
 export { bigHi, bigLo, pairToBigInt, toBigInt64 } from './values.js';

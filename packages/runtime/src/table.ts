@@ -1,19 +1,20 @@
 /**
  * A table (abi.ts `TBL{t}`): generated code holds the element array itself,
  * which grows in place so the reference never changes; its `length` is the
- * table size. `tableOf(elements)` finds the table (limits, element type) from
- * the array, for helpers that only have `TBL{t}`.
+ * table size and its `max` the maximum, all `tableGrow` needs.
  *
  * Elements are internal reference values: FuncRef records or null for funcref
  * tables, any JS value (null = ref.null) for externref tables.
  */
+import { IMPL_LIMITS } from '@wasmloom/binary';
 
-/** V8's limit on table size, so `new WebAssembly.Table` fails where native does. */
-export const MAX_TABLE_SIZE = 10_000_000;
+/**
+ * V8's limit on table size (the decoder's limit on a declared size): `new
+ * WebAssembly.Table` fails, and a table without a maximum stops growing, where native does.
+ */
+export const MAX_TABLE_SIZE = IMPL_LIMITS.tableSize;
 
-const byElements = new WeakMap<unknown[], WasmTable>();
-
-/** The element array; `max` is read by helpers.ts `tableGrow`. */
+/** The element array; `max` is the table's maximum size or null (abi.ts), for `tableGrow`. */
 export type TableElements = unknown[] & { max?: number | null };
 
 export class WasmTable {
@@ -32,7 +33,6 @@ export class WasmTable {
     this.elements.max = maximum;
     // push keeps the array packed (new Array(n) would make it holey).
     for (let i = 0; i < initial; i++) this.elements.push(init);
-    byElements.set(this.elements, this);
   }
 
   get length(): number {
@@ -41,23 +41,20 @@ export class WasmTable {
 
   /** Grows by `delta` entries set to `init`: the old size, or -1 (unchanged) when it cannot. */
   grow(delta: number, init: unknown): number {
-    const elements = this.elements;
-    const old = elements.length;
-    const size = old + delta;
-    if (delta < 0 || size > (this.maximum ?? 0xffffffff) || size > MAX_TABLE_SIZE) return -1;
-    for (let i = old; i < size; i++) elements.push(init);
-    return old;
+    return tableGrow(this.elements, init, delta);
   }
 }
 
-/** The table owning an element array (`TBL{t}`). */
-export function tableOf(elements: unknown[]): WasmTable {
-  const table = byElements.get(elements);
-  if (table === undefined) throw new TypeError('not a table element array');
-  return table;
-}
-
-/** `table.grow` for generated code: old size or -1. `delta` is the unsigned operand. */
-export function growTable(elements: unknown[], delta: number, init: unknown): number {
-  return tableOf(elements).grow(delta, init);
+/**
+ * `table.grow` (generated code calls it from the factory scope, helpers.ts):
+ * grows by `delta`, taken unsigned, entries set to `init`; the old size, or
+ * -1 (unchanged) past the maximum or `MAX_TABLE_SIZE`.
+ */
+export function tableGrow(elements: TableElements, init: unknown, delta: number): number {
+  delta >>>= 0;
+  const old = elements.length;
+  const max = elements.max ?? MAX_TABLE_SIZE;
+  if (old + delta > Math.min(max, MAX_TABLE_SIZE)) return -1;
+  for (let i = 0; i < delta; i++) elements.push(init);
+  return old;
 }

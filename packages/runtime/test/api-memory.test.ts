@@ -5,32 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError, LinkError, RuntimeError } from '../src/errors.js';
 import { Memory } from '../src/index.js';
-import { type AnyNamespace, interfaceParity, native, parityTable } from './api-parity.js';
+import {
+  type AnyNamespace,
+  interfaceParity,
+  native,
+  OUT_OF_RANGE,
+  parityTable,
+  recordingDescriptor,
+} from './api-parity.js';
 
 const loom: AnyNamespace = { Memory, CompileError, LinkError, RuntimeError };
-
-const outOfRange = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, 2 ** 32, 2 ** 36];
-
-/** Records the getters and valueOf calls a descriptor sees. */
-function recordingDescriptor(log: string[], values: Record<string, unknown>) {
-  const d: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    Object.defineProperty(d, key, {
-      enumerable: true,
-      get() {
-        log.push(key);
-        if (typeof value !== 'number') return value;
-        return {
-          valueOf() {
-            log.push(`${key} valueOf`);
-            return value;
-          },
-        };
-      },
-    });
-  }
-  return d;
-}
 
 describe('WebAssembly.Memory', () => {
   interfaceParity('Memory', loom);
@@ -73,7 +57,7 @@ describe('WebAssembly.Memory', () => {
         },
       }),
     ...Object.fromEntries(
-      outOfRange.flatMap((v) => [
+      OUT_OF_RANGE.flatMap((v) => [
         [`initial ${v}`, (W: AnyNamespace) => new W.Memory({ initial: v })],
         [`maximum ${v}`, (W: AnyNamespace) => new W.Memory({ initial: 0, maximum: v })],
       ]),

@@ -16,6 +16,49 @@ export type AnyNamespace = any;
 /** Captured before any test could replace the global. */
 export const native: AnyNamespace = globalThis.WebAssembly;
 
+/** Values an [EnforceRange] unsigned long member must reject. */
+export const OUT_OF_RANGE = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -1,
+  2 ** 32,
+  2 ** 36,
+];
+
+/**
+ * A descriptor that logs each member read and each conversion of its value:
+ * a number is handed over as an object with `valueOf`, a string as one with
+ * `toString`, anything else as it is.
+ */
+export function recordingDescriptor(log: string[], values: Record<string, unknown>): Record<string, unknown> {
+  const d: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    Object.defineProperty(d, key, {
+      enumerable: true,
+      get() {
+        log.push(key);
+        if (typeof value === 'string') {
+          return {
+            toString() {
+              log.push(`${key} toString`);
+              return value;
+            },
+          };
+        }
+        if (typeof value !== 'number') return value;
+        return {
+          valueOf() {
+            log.push(`${key} valueOf`);
+            return value;
+          },
+        };
+      },
+    });
+  }
+  return d;
+}
+
 /** An error reduced to what must match: its class (the namespace's own for wasm errors). */
 export function errorName(e: unknown, W: AnyNamespace): string {
   if (W.CompileError && e instanceof W.CompileError) return 'CompileError';

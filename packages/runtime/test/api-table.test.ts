@@ -7,39 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError, LinkError, RuntimeError } from '../src/errors.js';
 import { Table } from '../src/index.js';
-import { type AnyNamespace, interfaceParity, native, parityTable } from './api-parity.js';
+import {
+  type AnyNamespace,
+  interfaceParity,
+  native,
+  OUT_OF_RANGE,
+  parityTable,
+  recordingDescriptor,
+} from './api-parity.js';
 
 const loom: AnyNamespace = { Table, CompileError, LinkError, RuntimeError };
-
-const outOfRange = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, 2 ** 32, 2 ** 36];
-
-function recording(log: string[], values: Record<string, unknown>) {
-  const d: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    Object.defineProperty(d, key, {
-      enumerable: true,
-      get() {
-        log.push(key);
-        if (value === undefined) return undefined;
-        if (typeof value === 'string') {
-          return {
-            toString() {
-              log.push(`${key} toString`);
-              return value;
-            },
-          };
-        }
-        return {
-          valueOf() {
-            log.push(`${key} valueOf`);
-            return value;
-          },
-        };
-      },
-    });
-  }
-  return d;
-}
 
 describe('WebAssembly.Table', () => {
   interfaceParity('Table', loom);
@@ -76,7 +53,7 @@ describe('WebAssembly.Table', () => {
     'anyfunc with an object': (W) => new W.Table({ element: 'anyfunc', initial: 1 }, {}),
     'anyfunc with null': (W) => new W.Table({ element: 'anyfunc', initial: 1 }, null).get(0),
     ...Object.fromEntries(
-      outOfRange.flatMap((v) => [
+      OUT_OF_RANGE.flatMap((v) => [
         [`initial ${v}`, (W: AnyNamespace) => new W.Table({ element: 'anyfunc', initial: v })],
         [`maximum ${v}`, (W: AnyNamespace) => new W.Table({ element: 'anyfunc', initial: 0, maximum: v })],
       ]),
@@ -98,7 +75,7 @@ describe('WebAssembly.Table', () => {
         const log: string[] = [];
         let error = '';
         try {
-          new W.Table(recording(log, values));
+          new W.Table(recordingDescriptor(log, values));
         } catch (e) {
           error = (e as Error).constructor.name;
         }
@@ -110,9 +87,9 @@ describe('WebAssembly.Table', () => {
 
   it('reads the whole descriptor before the size limit check (spec and WPT order; V8 11.3 checks initial early)', () => {
     const log: string[] = [];
-    expect(() => new Table(recording(log, { maximum: 1, initial: 10_000_001, element: 'anyfunc' }))).toThrow(
-      RangeError,
-    );
+    expect(
+      () => new Table(recordingDescriptor(log, { maximum: 1, initial: 10_000_001, element: 'anyfunc' })),
+    ).toThrow(RangeError);
     expect(log).toEqual([
       'element',
       'element toString',

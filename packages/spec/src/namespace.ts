@@ -33,7 +33,7 @@ export interface WebAssemblyLike {
   RuntimeError: ErrorCtor;
   Exception?: abstract new (...args: never[]) => object;
   Memory?: Ctor<[{ initial: number; maximum?: number; shared?: boolean }]>;
-  Table?: Ctor<[{ initial: number; maximum?: number; element: string }]>;
+  Table?: Ctor<[{ initial: number; maximum?: number; element: string; address?: 'i32' | 'i64' }]>;
   Global?: Ctor<[{ value: string; mutable?: boolean }, unknown]>;
 }
 

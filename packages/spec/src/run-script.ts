@@ -1,12 +1,14 @@
 /**
- * Runs one wast2json script against a `WebAssembly`-like namespace. Every
- * command is isolated: an exception fails that command only, a module that does
- * not load fails the commands that use it, and the run goes on.
+ * Runs one script (wast2json's JSON, or a `.wast` read by `wast-commands.ts`)
+ * against a `WebAssembly`-like namespace. Every command is isolated: an
+ * exception fails that command only, a module that does not load fails the
+ * commands that use it, and the run goes on.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebAssemblyLike } from './namespace.js';
 import { createSpectest } from './spectest.js';
+import { TextRejected } from './text-rejected.js';
 import {
   HostRefs,
   INVOKE_RAW,
@@ -39,10 +41,21 @@ export interface WastCommand {
   action?: WastAction;
   expected?: JsonValue[];
   either?: JsonValue[];
+  /** `module_instance`: the definition it instantiates (`name` is the instance's). */
+  module?: string;
+  /** The module is a `module definition` (compiled, not instantiated). */
+  definition?: boolean;
+  /** Why the runner cannot perform this command (counted as not run). */
+  notRun?: string;
 }
 
 export interface WastScript {
   source_filename?: string;
+  /**
+   * Text-format modules come as bytes from a text parser (the `.wast` reader).
+   * When false (wast2json), text-format assertions are counted but not run.
+   */
+  textParsed?: boolean;
   commands: WastCommand[];
 }
 
@@ -57,6 +70,8 @@ export interface CommandCounts {
   failed: number;
   /** Text-format modules (assert_malformed / assert_invalid): need a text parser, not run. */
   text: number;
+  /** Commands the runner or the text parser cannot perform (reasons in `notRunReasons`). */
+  notRun?: number;
 }
 
 export interface ScriptResult {
@@ -64,7 +79,10 @@ export interface ScriptResult {
   failed: number;
   /** Text-format assert_malformed / assert_invalid commands, counted but not run. */
   textNotRun: number;
-  /** passed + failed + textNotRun: every command of the script. */
+  /** Commands that cannot be performed, by reason (a construct the parser or runner lacks). */
+  notRun: number;
+  notRunReasons: Record<string, number>;
+  /** passed + failed + textNotRun + notRun: every command of the script. */
   total: number;
   /** The same counts per command type. */
   byCommand: Record<string, CommandCounts>;
@@ -77,6 +95,7 @@ export interface ScriptResult {
 export interface RunScriptOptions {
   /** Directory holding the script's `.wasm` files (unless `readModule` is given). */
   dir?: string;
+  /** The module bytes of a command; throws `TextRejected` for a text module the parser rejected. */
   readModule?: (filename: string) => Uint8Array;
   /** Use the namespace's raw-invoke hook when it has one (default true). */
   useRawHook?: boolean;
@@ -86,9 +105,9 @@ export interface RunScriptOptions {
   maxFailures?: number;
 }
 
-/** Whether a command is about a text-format module (not run: it needs a text parser). */
-export function isTextModuleCommand(cmd: WastCommand): boolean {
-  return cmd.module_type === 'text';
+/** Whether a command is about a text-format module that no parser has turned into bytes (not run). */
+export function isTextModuleCommand(cmd: WastCommand, script: WastScript): boolean {
+  return cmd.module_type === 'text' && !script.textParsed;
 }
 
 export function describeError(e: unknown): string {
@@ -120,8 +139,13 @@ function fail(reason: string): never {
   throw new Fail(reason);
 }
 
+/** Thrown by command handlers: the command cannot be performed (not the engine's doing). */
+class NotRun extends Error {}
+
 class ScriptRun {
   private readonly named = new Map<string, Loaded>();
+  /** `module definition`s by name: compiled modules, or why they did not compile. */
+  private readonly definitions = new Map<string, { line: number; module?: object; error?: string }>();
   private current: Loaded | undefined;
   /** Modules importable by name: `spectest` and registered ones. */
   private readonly registry = new Map<string, object>();
@@ -142,6 +166,12 @@ class ScriptRun {
     switch (cmd.type) {
       case 'module':
         this.module(cmd);
+        break;
+      case 'module_definition':
+        this.moduleDefinition(cmd);
+        break;
+      case 'module_instance':
+        this.moduleInstance(cmd);
         break;
       case 'register':
         this.register(cmd);
@@ -165,8 +195,10 @@ class ScriptRun {
         break;
       }
       case 'assert_invalid':
-      case 'assert_malformed':
         this.assertNotCompiling(cmd);
+        break;
+      case 'assert_malformed':
+        this.assertMalformed(cmd);
         break;
       case 'assert_unlinkable':
         this.assertNotInstantiating(cmd, 'LinkError', this.ns.LinkError);
@@ -184,8 +216,13 @@ class ScriptRun {
   private bytes(cmd: WastCommand): Uint8Array {
     const file = cmd.filename;
     if (!file) fail('command without a module file');
-    if (this.opts.readModule) return this.opts.readModule(file);
-    return readFileSync(join(this.opts.dir ?? '.', file));
+    if (!this.opts.readModule) return readFileSync(join(this.opts.dir ?? '.', file));
+    try {
+      return this.opts.readModule(file);
+    } catch (e) {
+      if (e instanceof TextRejected) throw new NotRun(`the text parser rejects the module: ${e.message}`);
+      throw e;
+    }
   }
 
   private compile(bytes: Uint8Array): object {
@@ -228,10 +265,38 @@ class ScriptRun {
         reason = `instantiating failed: ${describeError(e)}`;
       }
     } catch (e) {
+      if (e instanceof NotRun) {
+        this.setCurrent(cmd, { line: cmd.line, error: e.message });
+        throw e;
+      }
       reason = e instanceof Fail ? e.message : describeError(e);
     }
     this.setCurrent(cmd, { line: cmd.line, error: reason });
     fail(reason);
+  }
+
+  private moduleDefinition(cmd: WastCommand): void {
+    const def: { line: number; module?: object; error?: string } = { line: cmd.line };
+    if (cmd.name) this.definitions.set(cmd.name, def);
+    try {
+      def.module = this.compile(this.bytes(cmd));
+    } catch (e) {
+      def.error = e instanceof Error ? e.message : describeError(e);
+      throw e;
+    }
+  }
+
+  private moduleInstance(cmd: WastCommand): void {
+    const def = cmd.module === undefined ? undefined : this.definitions.get(cmd.module);
+    if (!def) fail(`unknown module definition ${cmd.module ?? '(none named)'}`);
+    if (!def.module) fail(`module definition of line ${def.line} is not available (${def.error})`);
+    try {
+      this.setCurrent(cmd, { line: cmd.line, exports: this.instantiate(def.module) });
+    } catch (e) {
+      const reason = `instantiating failed: ${describeError(e)}`;
+      this.setCurrent(cmd, { line: cmd.line, error: reason });
+      fail(reason);
+    }
   }
 
   private lookup(name: string | undefined): Record<string, unknown> {
@@ -263,6 +328,26 @@ class ScriptRun {
         problems.push(`new Module() threw ${describeError(e)}, not CompileError`);
     }
     if (problems.length) fail(`expected "${cmd.text}": ${problems.join('; ')}`);
+  }
+
+  /**
+   * A malformed text module is the text parser's to reject, as the reference
+   * interpreter rejects it while parsing: it passes when the parser rejects it.
+   * One the parser accepts is not run (the engine only sees valid text's bytes).
+   * A malformed binary module is the engine's to reject.
+   */
+  private assertMalformed(cmd: WastCommand): void {
+    if (cmd.module_type !== 'text' || !this.opts.readModule) {
+      this.assertNotCompiling(cmd);
+      return;
+    }
+    try {
+      this.opts.readModule(cmd.filename ?? '');
+    } catch (e) {
+      if (e instanceof TextRejected) return;
+      throw e;
+    }
+    throw new NotRun(`the text parser accepts this text, malformed for the spec ("${cmd.text}")`);
   }
 
   private assertNotInstantiating(
@@ -388,6 +473,14 @@ function countsFor(result: ScriptResult, type: string): CommandCounts {
   return counts;
 }
 
+/** Counts a command that cannot be performed, with its reason. */
+function countNotRun(result: ScriptResult, type: string, reason: string): void {
+  result.notRun++;
+  const counts = countsFor(result, type);
+  counts.notRun = (counts.notRun ?? 0) + 1;
+  result.notRunReasons[reason] = (result.notRunReasons[reason] ?? 0) + 1;
+}
+
 /** Runs every command of `script`; never throws. */
 export function runScript(
   script: WastScript,
@@ -399,6 +492,8 @@ export function runScript(
     passed: 0,
     failed: 0,
     textNotRun: 0,
+    notRun: 0,
+    notRunReasons: {},
     total: 0,
     byCommand: {},
     failures: [],
@@ -428,9 +523,13 @@ export function runScript(
 
   for (const cmd of script.commands) {
     result.total++;
-    if (isTextModuleCommand(cmd)) {
+    if (isTextModuleCommand(cmd, script)) {
       result.textNotRun++;
       countsFor(result, cmd.type).text++;
+      continue;
+    }
+    if (cmd.notRun !== undefined) {
+      countNotRun(result, cmd.type, cmd.notRun);
       continue;
     }
     if (result.aborted || setupError || !state) {
@@ -446,6 +545,10 @@ export function runScript(
     try {
       state.run(cmd);
     } catch (e) {
+      if (e instanceof NotRun) {
+        countNotRun(result, cmd.type, e.message);
+        continue;
+      }
       if (e instanceof Fail) reason = e.message;
       else if (e instanceof UnsupportedValue) reason = e.message;
       else reason = `runner error: ${describeError(e)}`;
@@ -462,6 +565,8 @@ export function failedScript(script: WastScript, reason: string, timeMs = 0): Sc
     passed: 0,
     failed: 0,
     textNotRun: 0,
+    notRun: 0,
+    notRunReasons: {},
     total: 0,
     byCommand: {},
     failures: [{ line: 0, command: 'script', reason }],
@@ -471,9 +576,11 @@ export function failedScript(script: WastScript, reason: string, timeMs = 0): Sc
   for (const cmd of script.commands) {
     result.total++;
     const counts = countsFor(result, cmd.type);
-    if (isTextModuleCommand(cmd)) {
+    if (isTextModuleCommand(cmd, script)) {
       result.textNotRun++;
       counts.text++;
+    } else if (cmd.notRun !== undefined) {
+      countNotRun(result, cmd.type, cmd.notRun);
     } else {
       result.failed++;
       counts.failed++;

@@ -1,3 +1,4 @@
+/** The `spectest` host module of the spec scripts (the reference interpreter's, in JS). */
 import type { WebAssemblyLike } from './namespace.js';
 
 const noop = () => {};
@@ -26,6 +27,8 @@ export function createSpectest(ns: WebAssemblyLike): Record<string, unknown> {
     global_f32: () => new (need('Global'))({ value: 'f32', mutable: false }, 666.6),
     global_f64: () => new (need('Global'))({ value: 'f64', mutable: false }, 666.6),
     table: () => new (need('Table'))({ initial: 10, maximum: 20, element: 'anyfunc' }),
+    // 3.0: a table with 64-bit addresses (the JS API's `address: 'i64'`).
+    table64: () => new (need('Table'))({ initial: 10, maximum: 20, element: 'anyfunc', address: 'i64' }),
     memory: () => new (need('Memory'))({ initial: 1, maximum: 2 }),
     shared_memory: () => new (need('Memory'))({ initial: 1, maximum: 2, shared: true }),
   };

@@ -1,9 +1,10 @@
 /**
- * The test suite on disk: where it is, its manifest, the script files, and
- * the features each manifest group needs.
+ * The test suites on disk: where they are, their scripts (the 2.0 suite's
+ * manifest and JSON files, the 3.0 suite's `.wast` files by folder), and the
+ * features each group needs.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FeatureSet } from './namespace.js';
 
@@ -114,4 +115,66 @@ export function featuresForGroup(group: string): FeatureSet {
 export function describeFeatures(f: FeatureSet): string {
   const on = Object.keys(f).filter((k) => f[k] && !BASE_FEATURES[k]);
   return on.length ? `2.0 + ${on.join(', ')}` : '2.0';
+}
+
+// ---- The 3.0 suite (.wast) ------------------------------------------------------------
+
+export const SPEC3_ENV = 'WASMLOOM_SPEC3';
+
+/** The 3.0 suite directory: `$WASMLOOM_SPEC3`, else `../shared/spec-3.0` beside the repo. */
+export function locateSpec3(env: Record<string, string | undefined> = process.env): string {
+  const fromEnv = env[SPEC3_ENV];
+  const dir = fromEnv ? resolve(fromEnv) : resolve(REPO_ROOT, '../shared/spec-3.0');
+  if (!existsSync(join(dir, 'wast'))) {
+    throw new MissingTestsuite(
+      `WebAssembly 3.0 test suite not found at ${dir} (expected wast/ there).\n` +
+        `${fromEnv ? `${SPEC3_ENV} points there` : 'That is the default location'}; set ${SPEC3_ENV} ` +
+        'to the directory holding wast/ and legacy-exceptions/ (WebAssembly/spec test/core).',
+    );
+  }
+  return dir;
+}
+
+/** WebAssembly 3.0: every standard feature (threads are not part of it). */
+export const SPEC3_FEATURES: Readonly<FeatureSet> = Object.freeze({
+  ...BASE_FEATURES,
+  relaxedSimd: true,
+  exceptions: true,
+  tailCall: true,
+  extendedConst: true,
+  multiMemory: true,
+  memory64: true,
+  functionReferences: true,
+  gc: true,
+});
+
+/** The group of the top-level scripts of `wast/`. */
+export const SPEC3_TOP_LEVEL = 'top level';
+
+export interface Spec3Entry {
+  /** Path under the suite directory: `wast/address.wast`, `wast/simd/simd_lane.wast`, `legacy-exceptions/throw.wast`. */
+  file: string;
+  /** `top level`, or the folder: `simd`, `gc`, ..., `legacy-exceptions`. */
+  group: string;
+}
+
+/** Every `.wast` of the 3.0 suite, by group: `wast/`'s top level, its folders, `legacy-exceptions/`. */
+export function listSpec3(dir: string): Spec3Entry[] {
+  const out: Spec3Entry[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.wast')) out.push({ file: relative(dir, p).split('\\').join('/'), group: '' });
+    }
+  };
+  for (const top of ['wast', 'legacy-exceptions']) if (existsSync(join(dir, top))) walk(join(dir, top));
+  for (const e of out) {
+    const parts = e.file.split('/');
+    e.group = parts[0] === 'wast' ? (parts.length > 2 ? parts[1] : SPEC3_TOP_LEVEL) : parts[0];
+  }
+  // Top level first, the folders of wast/ by name, legacy-exceptions last.
+  const rank = (e: Spec3Entry) =>
+    e.group === SPEC3_TOP_LEVEL ? '0' : e.file.startsWith('wast/') ? `1${e.group}` : `2${e.group}`;
+  return out.sort((a, b) => rank(a).localeCompare(rank(b)) || a.file.localeCompare(b.file));
 }

@@ -1,7 +1,7 @@
 /** Worker thread entry: runs the scripts the pool sends, one at a time. */
 import { parentPort } from 'node:worker_threads';
 import { describeError, failedScript } from './run-script.js';
-import { NamespaceCache, readScript, runTask, type ScriptTask, type TaskReply } from './task.js';
+import { NamespaceCache, readTaskScript, runTask, type ScriptTask, type TaskReply } from './task.js';
 
 const cache = new NamespaceCache();
 const port = parentPort;
@@ -14,7 +14,7 @@ port.on('message', async (task: ScriptTask) => {
   } catch (e) {
     reply = {
       id: task.id,
-      result: failedScript(readScript(task.jsonPath), `runner crashed: ${describeError(e)}`),
+      result: failedScript(await readTaskScript(task), `runner crashed: ${describeError(e)}`),
     };
   }
   port.postMessage(reply);

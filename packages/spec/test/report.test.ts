@@ -1,14 +1,23 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareWithBaseline, conformanceJson, conformanceMarkdown, groupTotals } from '../src/report.js';
+import {
+  compareWithBaseline,
+  conformanceJson,
+  conformanceMarkdown,
+  groupTotals,
+  spec3Markdown,
+} from '../src/report.js';
 import type { FileResult } from '../src/run-suite.js';
 import {
   featuresForGroup,
+  listSpec3,
+  locateSpec3,
   locateTestsuite,
   MissingTestsuite,
   readManifest,
+  SPEC3_ENV,
   scriptJsonPath,
   TESTSUITE_ENV,
 } from '../src/suite.js';
@@ -19,6 +28,8 @@ const file = (name: string, group: string, passed: number, failed: number, text 
   passed,
   failed,
   textNotRun: text,
+  notRun: 0,
+  notRunReasons: {},
   total: passed + failed + text,
   byCommand: {},
   failures: [],
@@ -65,7 +76,68 @@ describe('reports', () => {
   });
 });
 
+describe('the 3.0 suite in the reports', () => {
+  const notRun = {
+    ...file('wast/exceptions/try_table.wast', 'exceptions', 9, 56),
+    notRun: 2,
+    notRunReasons: { 'the text parser accepts | this': 2 },
+    total: 67,
+  };
+  const files3 = [file('wast/fac.wast', 'top level', 8, 0), notRun];
+
+  it('writes totals per folder and the reason of every command not run', () => {
+    const md = spec3Markdown(files3, 'WebAssembly/spec@285a9032950c test/core');
+    expect(md).toContain('## WebAssembly 3.0 suite (WebAssembly/spec@285a9032950c test/core)');
+    expect(md).toContain('| top level | 1 | 8 | 0 | 0 | 8 | 100.0% |');
+    expect(md).toContain('| exceptions | 1 | 9 | 56 | 2 | 67 | 13.8% |');
+    expect(md).toContain('| **all** | 2 | 17 | 56 | 2 | 75 | 23.3% |');
+    expect(md).toContain(
+      '| wast/exceptions/try_table.wast | exceptions | 9 | 56 | 2 | 67 | not run ×2: the text parser accepts \\| this |',
+    );
+    const stopped = { ...file('wast/simd/x.wast', 'simd', 0, 3), aborted: 'timed out after 65000 ms' };
+    expect(spec3Markdown([stopped], 't')).toContain('| 0 | 3 | 0 | 3 | stopped: timed out after 65000 ms |');
+  });
+
+  it('records it beside the 2.0 suite in conformance.json, checked on its own', () => {
+    const json = conformanceJson(files, info, { files: files3, testsuite: 't' });
+    expect(json.passed).toEqual({ 'a.wast': 10, 'b.wast': 5, 'proposals/x/c.wast': 1 });
+    expect(json['wasm-3.0']).toEqual({
+      testsuite: 't',
+      passed: { 'wast/fac.wast': 8, 'wast/exceptions/try_table.wast': 9 },
+    });
+    const worse = [file('wast/fac.wast', 'top level', 7, 1), notRun];
+    expect(compareWithBaseline(worse, json['wasm-3.0']!, () => true).regressions).toEqual([
+      'wast/fac.wast: 7 passed, conformance.json records 8',
+    ]);
+  });
+});
+
 describe('the test suite on disk', () => {
+  it('lists the 3.0 scripts by folder: top level, the folders, legacy exceptions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spec3-'));
+    for (const d of ['wast/simd', 'wast/gc', 'legacy-exceptions'])
+      mkdirSync(join(dir, d), { recursive: true });
+    for (const f of [
+      'wast/z.wast',
+      'wast/a.wast',
+      'wast/simd/s.wast',
+      'wast/gc/g.wast',
+      'legacy-exceptions/t.wast',
+    ])
+      writeFileSync(join(dir, f), '');
+    writeFileSync(join(dir, 'wast/README.md'), '');
+    expect(listSpec3(dir)).toEqual([
+      { file: 'wast/a.wast', group: 'top level' },
+      { file: 'wast/z.wast', group: 'top level' },
+      { file: 'wast/gc/g.wast', group: 'gc' },
+      { file: 'wast/simd/s.wast', group: 'simd' },
+      { file: 'legacy-exceptions/t.wast', group: 'legacy-exceptions' },
+    ]);
+    expect(locateSpec3({ [SPEC3_ENV]: dir })).toBe(dir);
+    const empty = mkdtempSync(join(tmpdir(), 'no-spec3-'));
+    expect(() => locateSpec3({ [SPEC3_ENV]: empty })).toThrow(new RegExp(`${empty}.*\\n.*${SPEC3_ENV}`, 's'));
+  });
+
   it('names the path and the variable when the suite is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'no-suite-'));
     expect(() => locateTestsuite({ [TESTSUITE_ENV]: dir })).toThrow(MissingTestsuite);

@@ -16,6 +16,7 @@ import {
   kitchenImports,
   singleImport,
   startCallsImport,
+  startImportOrder,
   startTraps,
 } from './modules.js';
 
@@ -167,18 +168,9 @@ describe('instantiate', () => {
 
   it('with bytes, reads the imports after compiling', async () => {
     const [expected, actual] = await Promise.all(
-      [native, loom].map(async (W: AnyNamespace) => {
-        const order: string[] = [];
-        const promise = W.instantiate(startCallsImport, {
-          get env() {
-            order.push('env');
-            return { f: () => order.push('start') };
-          },
-        });
-        order.push('returned');
-        await promise;
-        return order;
-      }),
+      [native, loom].map((W: AnyNamespace) =>
+        startImportOrder((imports) => W.instantiate(startCallsImport, imports)),
+      ),
     );
     expect(actual).toEqual(expected);
   });

@@ -17,6 +17,7 @@ import {
   kitchenImports,
   singleImport,
   startCallsImport,
+  startImportOrder,
   startTraps,
 } from './modules.js';
 
@@ -206,18 +207,9 @@ describe('instantiateStreaming', () => {
 
   it('reads the imports after the module compiled', async () => {
     const [expected, actual] = await Promise.all(
-      [native, loom].map(async (W: AnyNamespace) => {
-        const order: string[] = [];
-        const p = W.instantiateStreaming(wasm(startCallsImport), {
-          get env() {
-            order.push('env');
-            return { f: () => order.push('start') };
-          },
-        });
-        order.push('returned');
-        await p;
-        return order;
-      }),
+      [native, loom].map((W: AnyNamespace) =>
+        startImportOrder((imports) => W.instantiateStreaming(wasm(startCallsImport), imports)),
+      ),
     );
     expect(actual).toEqual(expected);
   });

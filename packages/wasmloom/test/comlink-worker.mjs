@@ -2,6 +2,7 @@
 // transfer handler registered), exposed through comlink's node adapter.
 import { parentPort, workerData } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { kitchenImports } from './kitchen-imports.mjs';
 
 const { expose } = await import(workerData.comlink);
 const { WebAssembly: W, moduleStats } = await import(workerData.dist);
@@ -13,15 +14,7 @@ expose(
       exports: W.Module.exports(module),
     }),
     async add64(module, a, b) {
-      const instance = await W.instantiate(module, {
-        env: {
-          f: () => {},
-          g: 7,
-          mem: new W.Memory({ initial: 1, maximum: 4 }),
-          tbl: new W.Table({ element: 'anyfunc', initial: 2 }),
-          tag: new W.Tag({ parameters: ['i32'] }),
-        },
-      });
+      const instance = await W.instantiate(module, kitchenImports(W));
       return instance.exports.add64(a, b);
     },
     /** Compiles here and returns the module: it crosses back as a Module. */

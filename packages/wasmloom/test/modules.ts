@@ -155,22 +155,7 @@ export const kitchen = build({
 });
 
 /** Imports for `kitchen`, made with namespace `W`; `log` records calls of env.f. */
-export function kitchenImports(
-  W: { Memory: new (d: object) => object; Table: new (d: object) => object; Tag: new (d: object) => object },
-  log: unknown[] = [],
-) {
-  return {
-    env: {
-      f: (...args: unknown[]) => {
-        log.push(args);
-      },
-      g: 7,
-      mem: new W.Memory({ initial: 1, maximum: 4 }),
-      tbl: new W.Table({ element: 'anyfunc', initial: 2 }),
-      tag: new W.Tag({ parameters: ['i32'] }),
-    },
-  };
-}
+export { kitchenImports } from './kitchen-imports.mjs';
 
 /** A module whose start function traps (unreachable). */
 export const startTraps = build({
@@ -188,6 +173,25 @@ export const startCallsImport = build({
   start: 1,
   codes: [body(0x10, 0, 0x0b)],
 });
+
+/**
+ * The order in which `instantiate(imports)` (of `startCallsImport`) reads the
+ * imports ('env'), runs the start function ('start') and returns ('returned').
+ */
+export async function startImportOrder(
+  instantiate: (imports: object) => Promise<unknown>,
+): Promise<string[]> {
+  const order: string[] = [];
+  const promise = instantiate({
+    get env() {
+      order.push('env');
+      return { f: () => order.push('start') };
+    },
+  });
+  order.push('returned');
+  await promise;
+  return order;
+}
 
 /** Exports `f`, whose body is an opcode that does not exist: malformed. */
 export const badOpcode = build({ types: [funcType([], [])], funcs: [0], codes: [body(0xff, 0x0b)] });

@@ -3,6 +3,7 @@
 // postMessage and runs what the test asks, answering with plain data.
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { kitchenImports } from './kitchen-imports.mjs';
 
 const wasmloom = await import(workerData.dist);
 const { WebAssembly: W, moduleStats, adoptModule } = wasmloom;
@@ -83,16 +84,7 @@ const ops = {
 };
 
 function buildImports(spec) {
-  if (spec !== 'kitchen') return {};
-  return {
-    env: {
-      f: () => {},
-      g: 7,
-      mem: new W.Memory({ initial: 1, maximum: 4 }),
-      tbl: new W.Table({ element: 'anyfunc', initial: 2 }),
-      tag: new W.Tag({ parameters: ['i32'] }),
-    },
-  };
+  return spec === 'kitchen' ? kitchenImports(W) : {};
 }
 
 parentPort.on('message', async ({ id, op, ...args }) => {

@@ -6,7 +6,7 @@
  */
 import { type FuncType, I64, Names, type ValType } from '@wasmloom/binary';
 import type { JsFunctionState } from './function-state.js';
-import { CALL_OPEN, SIG, TABLE } from './names.js';
+import { CALL_OPEN, S_SET, SIG, T_SET, TABLE } from './names.js';
 import { leaving } from './segments.js';
 import { bare } from './text.js';
 
@@ -34,11 +34,11 @@ function emitCallExpr(c: JsFunctionState, h: number, callee: string, results: re
     for (let j = 0; j < n; j++) {
       const d = h + j;
       if (results[j] === I64) {
-        s += `s${d}=${Names.results}[${k}];t${d}=${Names.results}[${k + 1}];`;
+        s += `${S_SET.get(d)}${Names.results}[${k}];${T_SET.get(d)}${Names.results}[${k + 1}];`;
         k += 2;
         c.setMat(d, true);
       } else {
-        s += `s${d}=${Names.results}[${k++}];`;
+        s += `${S_SET.get(d)}${Names.results}[${k++}];`;
         c.setMat(d, false);
       }
     }

@@ -10,6 +10,12 @@
  * each ends in a `case {id}:` and a branch to it is `j={id};continue L{n};`.
  * Go's resumable functions nest ~2,100 blocks around a br_table, which as
  * nested JS blocks would overflow V8's parser stack (about 2,000 levels).
+ * Ifs and loops join a region too, or start one, from `FLAT_CONTROL_DEPTH`
+ * on (so that 10,000 nested ifs still parse): a flat if is
+ * `if(!c){j={else};continue L{n};}` then-arm `j={end};continue L{n};case {else}:`
+ * else-arm `case {end}:`, a flat loop starts with `case {id}:` and its back
+ * edge is `j={id};continue L{n};`. Below that depth they nest as JS
+ * statements, which V8 optimizes better than jumps through a switch.
  */
 import { I64, Names, TrapCode, type ValType } from '@wasmloom/binary';
 import { FrameKind } from '../emitter.js';
@@ -26,6 +32,9 @@ import { bare, oneStatement } from './text.js';
  * expressions) and for a caller that already uses part of the stack.
  */
 export const FLAT_DEPTH = 100;
+
+/** JS nesting from which ifs and loops are flattened too (see the file's opening). */
+export const FLAT_CONTROL_DEPTH = 150;
 
 const NO_FACTS = new Map();
 
@@ -52,6 +61,8 @@ export function newFrame(
     alignIn: NO_FACTS,
     region: null,
     caseId: 0,
+    elseId: 0,
+    hadElse: false,
     levels: 0,
     open: true,
     segStart: -1,
@@ -81,13 +92,16 @@ function openFrame(c: JsFunctionState, f: JsFrame): void {
   const outer = ctrl[ctrl.length - 2];
   c.syncRange(outer.height, f.height + f.params.length);
   enterFrame(c, f);
-  if (f.kind === FrameKind.block && outer.region !== null) {
+  const block = f.kind === FrameKind.block;
+  const flat = block || c.depth >= (c.limits.flatControlDepth ?? FLAT_CONTROL_DEPTH);
+  if (flat && outer.region !== null) {
     f.region = outer.region;
     f.caseId = ++c.cases;
-  } else if (f.kind === FrameKind.block && c.depth >= FLAT_DEPTH) {
+  } else if (flat && c.depth >= (c.limits.flatDepth ?? FLAT_DEPTH)) {
     f.region = f;
     f.levels = 2;
   } else f.levels = 1;
+  if (f.region !== null && f.kind === FrameKind.if) f.elseId = ++c.cases;
   c.depth += f.levels;
   if (f.kind === FrameKind.loop) {
     enterLoop(c, f);
@@ -99,7 +113,14 @@ export function emitBlock(c: JsFunctionState, f: JsFrame): void {
   openFrame(c, f);
   f.head = c.out.length;
   c.out.push('');
+  // A flat loop's start, where its back edges jump (filled in at its end if used).
+  if (f.kind === FrameKind.loop && f.region !== null && f.region !== f) c.out.push('');
   matParams(c, f);
+}
+
+/** `j={id};continue L{n};`: a jump to case `id` of region `region`. */
+function caseJump(id: number, region: JsFrame): string {
+  return `${CASE_JUMP.get(id)}${CONTINUE_LABEL.get(region.n)}`;
 }
 
 export function emitIf(c: JsFunctionState, f: JsFrame): void {
@@ -107,13 +128,29 @@ export function emitIf(c: JsFunctionState, f: JsFrame): void {
   openFrame(c, f);
   f.head = c.out.length;
   c.out.push('');
-  c.out.push(`if(${bare(cond)}){`);
+  const region = f.region;
+  if (region === null) c.out.push(`if(${bare(cond)}){`);
+  else {
+    if (region === f) c.usesJ = true;
+    c.out.push(`if(!${cond}){${caseJump(f.elseId, region)}}`);
+  }
   matParams(c, f);
 }
 
 export function emitElse(c: JsFunctionState, f: JsFrame, reachable: boolean): void {
   if (reachable) c.syncTypes(f.height, f.results);
-  c.out.push('}else{');
+  const region = f.region;
+  if (region === null) c.out.push('}else{');
+  else {
+    // The then-arm's end goes to the if's end: out of a root, to its end case in a member.
+    c.out.push(
+      region === f
+        ? `${BREAK_LABEL.get(f.n)}case ${f.elseId}:`
+        : `${caseJump(f.caseId, region)}case ${f.elseId}:`,
+    );
+    f.hadElse = true;
+    if (region !== f) f.labelUsed = true;
+  }
   f.segStart = -1;
   takeFacts(c, f);
   matParams(c, f);
@@ -122,29 +159,41 @@ export function emitElse(c: JsFunctionState, f: JsFrame, reachable: boolean): vo
 export function emitEnd(c: JsFunctionState, f: JsFrame, reachable: boolean): void {
   const out = c.out;
   if (reachable) c.syncTypes(f.height, f.results);
-  switch (f.kind) {
-    case FrameKind.block:
-      if (f.region === f) {
-        out[f.head] = `L${f.n}:for(j=0;;){switch(j){case 0:`;
-        out.push('}break;}');
-        c.usesJ = true;
-      } else if (f.region !== null) {
-        if (f.labelUsed) out.push(`case ${f.caseId}:`);
-      } else if (f.labelUsed) {
-        out[f.head] = `L${f.n}:{`;
+  const region = f.region;
+  if (region !== null && f.kind !== FrameKind.block) {
+    // A flat if or loop.
+    if (f.kind !== FrameKind.loop && !f.hadElse) out.push(`case ${f.elseId}:`);
+    if (region === f) {
+      out[f.head] = `L${f.n}:for(j=0;;){switch(j){case 0:`;
+      out.push('}break;}');
+      c.usesJ = true;
+    } else if (f.kind === FrameKind.loop) {
+      if (f.labelUsed) out[f.head + 1] = `case ${f.caseId}:`;
+    } else if (f.labelUsed) out.push(`case ${f.caseId}:`);
+  } else
+    switch (f.kind) {
+      case FrameKind.block:
+        if (f.region === f) {
+          out[f.head] = `L${f.n}:for(j=0;;){switch(j){case 0:`;
+          out.push('}break;}');
+          c.usesJ = true;
+        } else if (f.region !== null) {
+          if (f.labelUsed) out.push(`case ${f.caseId}:`);
+        } else if (f.labelUsed) {
+          out[f.head] = `L${f.n}:{`;
+          out.push('}');
+        }
+        break;
+      case FrameKind.loop:
+        if (f.labelUsed) {
+          out[f.head] = `L${f.n}:for(;;){`;
+          out.push('break;}');
+        }
+        break;
+      default:
+        if (f.labelUsed) out[f.head] = `L${f.n}:`;
         out.push('}');
-      }
-      break;
-    case FrameKind.loop:
-      if (f.labelUsed) {
-        out[f.head] = `L${f.n}:for(;;){`;
-        out.push('break;}');
-      }
-      break;
-    default:
-      if (f.labelUsed) out[f.head] = `L${f.n}:`;
-      out.push('}');
-  }
+    }
   f.open = false;
   c.depth -= f.levels;
   // Where paths merge, only the facts from before the frame hold (a loop's
@@ -219,8 +268,9 @@ export function emitBranch(c: JsFunctionState, target: JsFrame): void {
   target.labelUsed = true;
   leaving(c, target.n);
   const region = target.region;
-  if (region !== null && region !== target)
-    c.out.push(`${CASE_JUMP.get(target.caseId)}${CONTINUE_LABEL.get(region.n)}`);
+  if (region !== null && region !== target) c.out.push(caseJump(target.caseId, region));
+  // A flat loop that is its region's root starts at case 0 (j may hold another case now).
+  else if (region === target && target.kind === FrameKind.loop) c.out.push(caseJump(0, target));
   else c.out.push(target.kind === FrameKind.loop ? CONTINUE_LABEL.get(target.n) : BREAK_LABEL.get(target.n));
 }
 

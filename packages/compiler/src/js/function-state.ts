@@ -82,8 +82,15 @@ export interface JsFrame extends ControlFrame {
   alignIn: Map<string, AlignFact>;
   /** The flat region the block is in: the root frame, itself for the root; else null. */
   region: JsFrame | null;
-  /** A region member's case id (its end is `case {id}:`); 0 for the root and other frames. */
+  /**
+   * A region member's case id: where a branch to it goes (a block's or an
+   * if's end, a loop's start: `case {id}:`); 0 for the root and other frames.
+   */
   caseId: number;
+  /** A flat if's case id of its else arm (or of its end, without one); 0 for other frames. */
+  elseId: number;
+  /** A flat if has had its `else`. */
+  hadElse: boolean;
   /** The JS nesting levels the frame's own code adds (see `depth`). */
   levels: number;
   /** On the control stack (not yet ended). */
@@ -99,14 +106,29 @@ export interface JsFrame extends ControlFrame {
   segInner: number;
 }
 
-/** Where functions are split (`segments.ts`); tests pass small ones to split everything. */
-export interface SplitLimits {
+/**
+ * Where the emitter changes the code's shape: functions split into closures
+ * (`segments.ts`), nesting flattened into regions (`control.ts`; default
+ * `FLAT_DEPTH`, `FLAT_CONTROL_DEPTH`). Tests pass small ones to split or
+ * flatten everything.
+ */
+export interface EmitLimits {
   splitChars: number;
   segmentChars: number;
+  flatDepth?: number;
+  flatControlDepth?: number;
 }
 
+/**
+ * Characters from which a pure result is stored to its slot instead of staying
+ * pending: operands nested without limit (100,000 `i32.const` then as many
+ * `i32.add`) would make one expression as deep, which V8's parser cannot take
+ * (about 2,000 levels) and which costs time quadratic in the depth to build.
+ */
+export const MAX_PENDING_CHARS = 2000;
+
 export class JsFunctionState {
-  readonly limits: SplitLimits;
+  readonly limits: EmitLimits;
   /** The decoder driving this emitter (`start`). */
   d!: DecoderState<JsFrame>;
 
@@ -195,7 +217,7 @@ export class JsFunctionState {
   taOrigin: JsFrame | null = null;
   taNeed = 0;
 
-  constructor(limits: SplitLimits) {
+  constructor(limits: EmitLimits) {
     this.limits = limits;
   }
 
@@ -452,11 +474,12 @@ export class JsFunctionState {
   unary(h: number, expr: string, flags: number): void {
     const f = this.ef[h];
     this.setPending(h, expr, '', flags | ((f & (MAT | REFSLOT)) !== 0 ? REFSLOT : 0), this.el[h]);
+    if (expr.length > MAX_PENDING_CHARS) this.materialize(h, I32);
   }
 
   /** A pure result at h built from operands at h and above. */
   pendingResult(h: number, expr: string, flags: number, loc: number, higher: boolean): void {
-    if (higher) {
+    if (higher || expr.length > MAX_PENDING_CHARS) {
       this.ef[h] = flags;
       this.ex[h] = expr;
       this.materialize(h, I32);
@@ -470,7 +493,7 @@ export class JsFunctionState {
     this.setPending(h, lo, hi, own | flags, loc);
     // Stored now when operands above h are slots that later code reuses; through
     // the scratch only when the expressions read this entry's own slots.
-    if (higher) this.materialize(h, I64);
+    if (higher || lo.length + hi.length > MAX_PENDING_CHARS) this.materialize(h, I64);
   }
 
   /**

@@ -8,7 +8,7 @@
 import { I32, I64, isRef, Names } from '@wasmloom/binary';
 import { alignKnown, ownAlign } from './bounds-facts.js';
 import type { JsFunctionState } from './function-state.js';
-import { L_NAME, S_NAME, T_NAME } from './names.js';
+import { L_NAME, S_NAME, SPILL_HEIGHT, T_NAME } from './names.js';
 import { split } from './segments.js';
 
 /** The function starts: declared i32 locals start at 0, aligned to anything. */
@@ -47,8 +47,10 @@ export function emitEpilogue(c: JsFunctionState): string {
   // Slots and scratch as `var`: a `let` without initializer still costs an
   // explicit `undefined` store in V8's bytecode.
   const vars: string[] = [];
-  for (let h = 0; h < c.maxS; h++) vars.push(S_NAME.get(h));
-  for (let h = 0; h < c.maxT; h++) vars.push(T_NAME.get(h));
+  for (let h = 0; h < Math.min(c.maxS, SPILL_HEIGHT); h++) vars.push(S_NAME.get(h));
+  for (let h = 0; h < Math.min(c.maxT, SPILL_HEIGHT); h++) vars.push(T_NAME.get(h));
+  if (c.maxS > SPILL_HEIGHT) vars.push('$S=[]');
+  if (c.maxT > SPILL_HEIGHT) vars.push('$T=[]');
   if (c.usesX) vars.push('x');
   if (c.usesJ) vars.push('j');
   if (c.usesImul) vars.push('$imul=imul');

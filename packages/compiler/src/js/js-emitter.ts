@@ -61,6 +61,8 @@ import {
 } from './variables.js';
 
 export class JsEmitter extends JsFunctionState implements Emitter<JsFrame, string> {
+  readonly quiet = false;
+
   start(d: DecoderState<JsFrame>): void {
     this.d = d;
     emitPrologue(this);

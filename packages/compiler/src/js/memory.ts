@@ -14,7 +14,7 @@
 import { Names, Op, opInfo, TrapCode } from '@wasmloom/binary';
 import { boundsCheck } from './bounds-facts.js';
 import { type JsFunctionState, QUIET, REFSLOT, SIMPLE, STORED_S, STORED_T_S } from './function-state.js';
-import { LE_END, LE_STORE_END, MEMORY, type MemNames, memNames, S_SET, T_SET } from './names.js';
+import { LE_END, LE_STORE_END, MEMORY, type MemNames, memNames, S_NAME, S_SET, T_SET } from './names.js';
 import { bare, isLocalName, litValue, numLit } from './text.js';
 
 /** Typed arrays use the host's byte order; wasm memory is little-endian. */
@@ -297,7 +297,7 @@ function u8Index(c: JsFunctionState, names: MemNames): string {
  */
 function narrow64(c: JsFunctionState, h: number, load: string, signed: boolean): void {
   c.assign(h, load);
-  c.eh[h] = signed ? `(s${h}>>31)` : '0';
+  c.eh[h] = signed ? `(${S_NAME.get(h)}>>31)` : '0';
   c.ef[h] = signed ? REFSLOT : SIMPLE | REFSLOT;
 }
 

@@ -10,20 +10,26 @@
  */
 import { Binding, TrapCode } from '@wasmloom/binary';
 
-/** `{prefix}{i}{suffix}` for i = 0, 1, ...: made once per index. */
+/**
+ * `{prefix}{i}{suffix}` for i = 0, 1, ...: made once per index. With `spill`,
+ * an index from `spill.from` on names an array element, `{array}[{i}]{suffix}`.
+ */
 export class NameTable {
   private readonly names: string[] = [];
   private readonly prefix: string;
   private readonly suffix: string;
+  private readonly spill: { from: number; array: string } | null;
 
-  constructor(prefix: string, suffix = '') {
+  constructor(prefix: string, suffix = '', spill: { from: number; array: string } | null = null) {
     this.prefix = prefix;
     this.suffix = suffix;
+    this.spill = spill;
   }
 
   get(i: number): string {
     const names = this.names;
     if (i < names.length) return names[i];
+    if (this.spill !== null && i >= this.spill.from) return `${this.spill.array}[${i}]${this.suffix}`;
     // Filled in order (a packed array); an index past the cap is made each time.
     if (i >= NAME_TABLE_MAX) return `${this.prefix}${i}${this.suffix}`;
     while (names.length <= i) names.push(`${this.prefix}${names.length}${this.suffix}`);
@@ -34,14 +40,24 @@ export class NameTable {
 /** Indices a `NameTable` keeps names for (locals go up to 50,000 and functions past 100,000, nearly all modules use far fewer). */
 const NAME_TABLE_MAX = 16384;
 
+/**
+ * Stack heights from which slots are elements of the arrays `$S` and `$T`
+ * instead of variables. Each variable is a register of the function's frame in
+ * V8's interpreter, on the machine stack: 100,000 of them (a valid body that
+ * pushes 100,000 constants before adding them up) overflow it on the call.
+ */
+export const SPILL_HEIGHT = 4096;
+const S_SPILL = { from: SPILL_HEIGHT, array: '$S' };
+const T_SPILL = { from: SPILL_HEIGHT, array: '$T' };
+
 /** Slot `s{h}`, its high half `t{h}`, local `l{k}`, its high half `k{k}`. */
-export const S_NAME = new NameTable('s');
-export const T_NAME = new NameTable('t');
+export const S_NAME = new NameTable('s', '', S_SPILL);
+export const T_NAME = new NameTable('t', '', T_SPILL);
 export const L_NAME = new NameTable('l');
 export const K_NAME = new NameTable('k');
 /** `s{h}=`, `t{h}=`: the statements storing a slot. */
-export const S_SET = new NameTable('s', '=');
-export const T_SET = new NameTable('t', '=');
+export const S_SET = new NameTable('s', '=', S_SPILL);
+export const T_SET = new NameTable('t', '=', T_SPILL);
 /** `l{k}=`, `k{k}=`: the statements storing a local. */
 export const L_SET = new NameTable('l', '=');
 export const K_SET = new NameTable('k', '=');

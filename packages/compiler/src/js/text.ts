@@ -95,11 +95,11 @@ export function oneStatement(s: string): boolean {
   );
 }
 
-/** Reads of slot `s{h}` in an expression (made once per h: a global regular expression's `replace` starts at 0). */
-export function slotRef(h: number): RegExp {
+/** Reads of slot `name` (`s{h}`, or a spilled `$S[h]`) in an expression (made once per h: a global regular expression's `replace` starts at 0). */
+export function slotRef(h: number, name: string): RegExp {
   let re = SLOT_REFS.get(h);
   if (re === undefined) {
-    re = new RegExp(`(?<![\\w$])s${h}(?![\\w$])`, 'g');
+    re = new RegExp(`(?<![\\w$])${name.replace(/[$[\]]/g, '\\$&')}(?![\\w$])`, 'g');
     SLOT_REFS.set(h, re);
   }
   return re;

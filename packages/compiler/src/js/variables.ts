@@ -71,7 +71,7 @@ export function emitLocalSet(c: JsFunctionState, k: number, t: ValType, h: numbe
       c.retarget(h, k, false)
     ) {
       // the low half was, the high half reads it (a narrow load's `t{h}`)
-      out.push(`${K_SET.get(k)}${bare(hi.replace(slotRef(h), lk))};`);
+      out.push(`${K_SET.get(k)}${bare(hi.replace(slotRef(h, S_NAME.get(h)), lk))};`);
     } else if (hi === kk) {
       // the high half is the local's already
       out.push(`${L_SET.get(k)}${bare(lo)};`);
