@@ -146,6 +146,12 @@ function chunkReader(source: ChunkSource): ChunkReader {
 /** Lets pool answers in and batches out while a big buffer or a fast stream is decoded. */
 const YIELD_AFTER_MS = 5;
 
+/** Milliseconds, for the slices above; Hermes has no `performance`. */
+const now: () => number =
+  typeof performance === 'object' && typeof performance?.now === 'function'
+    ? () => performance.now()
+    : () => Date.now();
+
 function nextMacrotask(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
@@ -251,7 +257,7 @@ class StreamingCompile {
   private async read(chunks: ChunkSource): Promise<void> {
     const reader = chunkReader(chunks);
     this.reader = reader;
-    let sliceStart = performance.now();
+    let sliceStart = now();
     for (;;) {
       const chunk = await this.next(reader);
       if (chunk === STOPPED) return;
@@ -271,9 +277,9 @@ class StreamingCompile {
       // Bodies waiting for a fuller batch go to idle workers now: the next bytes may take a while.
       this.pooled?.flushIfIdle();
       this.progress();
-      if (performance.now() - sliceStart > YIELD_AFTER_MS) {
+      if (now() - sliceStart > YIELD_AFTER_MS) {
         await nextMacrotask();
-        sliceStart = performance.now();
+        sliceStart = now();
       }
     }
     this.sourceClosed = true;
