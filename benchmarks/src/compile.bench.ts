@@ -15,6 +15,11 @@
  * - native `WebAssembly.compile`: V8's default (lazy: bodies are validated,
  *   compiled on first call), and eager Liftoff in a child run with
  *   `--no-wasm-lazy-compilation --liftoff-only`.
+ * - with `--jitless`, also wasmloom inline and on 2 threads and polywasm in
+ *   `node --jitless` children (no JIT, no native WebAssembly: the compiler
+ *   itself runs interpreted, as in Lockdown Mode); their "× inline" is against
+ *   the jitless inline run, and "× native" (every row) is against native
+ *   WebAssembly with the JIT, for scale.
  *
  * Per run, from Linux's /proc/self/task/<thread>/schedstat: CPU time of all
  * threads (V8's own helper threads included) and of the busiest thread, which
@@ -29,7 +34,7 @@
  *
  *   node benchmarks/dist/compile.bench.js [--runs 3] [--only sql.js,esbuild-wasm]
  *                                         [--configs inline,1,2,...] [--every-ms 16]
- *                                         [--idle-below 0.3] [--idle-wait 120] [--retries 3]
+ *                                         [--idle-below 0.3] [--idle-wait 120] [--retries 3] [--jitless]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -71,6 +76,14 @@ const CONFIGS: Config[] = [
   { name: 'native Liftoff', flags: ['--no-wasm-lazy-compilation', '--liftoff-only'] },
   { name: 'stream native', stream: true },
 ];
+
+/** Added by `--jitless` (their "× inline" is against "inline --jitless"). */
+const JITLESS_CONFIGS: Config[] = [
+  { name: 'inline --jitless', flags: ['--jitless'] },
+  { name: '2 threads --jitless', flags: ['--jitless'] },
+  { name: 'polywasm --jitless', flags: ['--jitless'] },
+];
+const isJitless = (c: Config) => c.flags?.includes('--jitless') === true;
 
 const STREAM_CHUNK = 64 * 1024;
 /** Targets of the issue: 2 threads vs inline, time after the last byte, peak memory. */
@@ -169,7 +182,7 @@ function throttledResponse(bytes: Uint8Array, everyMs: number, log: { lastByteAt
 type Compiler = Pick<typeof WebAssembly, 'compile' | 'compileStreaming'>;
 
 function compilerFor(config: string): Compiler {
-  if (config === 'polywasm') return Polywasm as unknown as Compiler;
+  if (config.startsWith('polywasm')) return Polywasm as unknown as Compiler;
   if (config.includes('native')) return WebAssembly;
   const workers = config.includes('2') ? 2 : config.includes('1') ? 1 : 0;
   return createWebAssembly({ workers, inlineThreshold: 0 }) as unknown as Compiler;
@@ -277,6 +290,7 @@ function main(): void {
       'idle-below': { type: 'string' },
       'idle-wait': { type: 'string', default: '120' },
       retries: { type: 'string', default: '3' },
+      jitless: { type: 'boolean', default: false },
     },
   });
   const idleBelow = values['idle-below'] === undefined ? undefined : Number(values['idle-below']);
@@ -285,9 +299,8 @@ function main(): void {
   const runs = Number(values.runs);
   const everyMs = Number(values['every-ms']);
   const only = values.only?.split(',');
-  const configs = values.configs
-    ? CONFIGS.filter((c) => values.configs!.split(',').includes(c.name))
-    : CONFIGS;
+  const known = values.jitless ? [...CONFIGS, ...JITLESS_CONFIGS] : CONFIGS;
+  const configs = values.configs ? known.filter((c) => values.configs!.split(',').includes(c.name)) : known;
   if (!(runs >= 1) || !(everyMs >= 0)) throw new Error('--runs must be ≥ 1 and --every-ms ≥ 0');
 
   console.log(
@@ -333,8 +346,12 @@ function main(): void {
       }
     }
     const medianOf = (c: Config, key: keyof Sample) => median(samples.get(c)!.map((s) => s[key] as number));
+    const okMedian = (name: string) => {
+      const c = configs.find((x) => x.name === name);
+      return c && !samples.get(c)![0].error ? medianOf(c, 'ms') : Number.NaN;
+    };
     const inline = configs.find((c) => c.name === 'inline');
-    const inlineMs = inline && !samples.get(inline)![0].error ? medianOf(inline, 'ms') : Number.NaN;
+    const nativeMs = okMedian('native');
 
     for (const config of configs) {
       const error = samples.get(config)!.find((s) => s.error)?.error;
@@ -345,7 +362,7 @@ function main(): void {
           sizeCell,
           config.name,
           'rejected',
-          ...new Array(config.stream ? 4 : 7).fill(''),
+          ...new Array(config.stream ? 4 : 8).fill(''),
         ]);
         rejections.add(`${m.name} (${config.name.includes('polywasm') ? 'polywasm' : 'wasmloom'}): ${error}`);
         continue;
@@ -376,6 +393,7 @@ function main(): void {
         continue;
       }
       const warm = samples.get(config)![0].warmMs === undefined ? Number.NaN : medianOf(config, 'warmMs');
+      const inlineMs = okMedian(isJitless(config) ? 'inline --jitless' : 'inline');
       compileRows.push([
         m.name,
         sizeCell,
@@ -383,6 +401,7 @@ function main(): void {
         fmt(ms),
         fmt(size / 1e3 / ms, 2),
         Number.isNaN(inlineMs) ? '' : fmt(inlineMs / ms, 2),
+        Number.isNaN(nativeMs) ? '' : fmt(ms / nativeMs, 1),
         Number.isNaN(warm) ? '' : fmt(warm),
         `${fmt(medianOf(config, 'cpuMs') / 1e3, 2)} / ${fmt(medianOf(config, 'busiestMs') / 1e3, 2)}`,
         `${fmt(growth / 1e6)} MB (${fmt(growth / size, 1)}×)`,
@@ -394,6 +413,12 @@ function main(): void {
           `${m.name}: inline peak RSS growth ${fmt(growth / size, 1)}× the module ` +
             `(target ≤ ${MEMORY_TARGET}×: ${growth / size <= MEMORY_TARGET ? 'met' : 'missed'}), ` +
             `retained after GC ${fmt(medianOf(config, 'retained') / size, 1)}×`,
+        );
+      }
+      if (config.name === '2 threads --jitless' && !Number.isNaN(inlineMs)) {
+        verdicts.push(
+          `${m.name}: --jitless, 2 threads vs inline ${fmt(inlineMs / ms, 2)}× cold ` +
+            `(target ≥ ${SPEEDUP_TARGET}×: ${inlineMs / ms >= SPEEDUP_TARGET ? 'met' : 'missed'})`,
         );
       }
       if (config.name === '2 threads' && !Number.isNaN(inlineMs)) {
@@ -418,6 +443,7 @@ function main(): void {
         'median ms',
         'MB/s',
         '× inline',
+        '× native',
         'warm ms',
         'CPU s all / busiest',
         'peak RSS growth',

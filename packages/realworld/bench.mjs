@@ -4,9 +4,13 @@
  * Markdown table with each engine's outputs checked against native's.
  *
  *   node packages/realworld/bench.mjs [--runs 3] [--only sqljs,brotli] [--engines native,wasmloom,polywasm]
+ *                                     [--jitless]
  *
  * Needs `npx tsc -b packages/wasmloom`. Medians of the runs; "load" is
  * loading and compiling the package's wasm, "work" the scenario itself.
+ * `--jitless` adds wasmloom and polywasm under `node --jitless` (no JIT, no
+ * native WebAssembly; through NODE_OPTIONS, so spawned processes too), their
+ * "× native" against native with the JIT, for scale.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +23,23 @@ const option = (name, fallback) => {
 const runs = Number(option('runs', '1'));
 const scenarios = option('only', 'sqljs,hashwasm,brotli,esbuild').split(',');
 const engines = option('engines', 'native,wasmloom,polywasm').split(',');
+if (args.includes('--jitless')) {
+  for (const e of ['wasmloom', 'polywasm']) if (engines.includes(e)) engines.push(`${e} --jitless`);
+}
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const engineSetup = fileURLToPath(new URL('./scenarios/engine.mjs', import.meta.url));
 
+/** `engine` is an engine of scenarios/engine.mjs, or one followed by " --jitless". */
 function runOnce(scenario, engine) {
+  const [name, jitless] = engine.split(' ');
   try {
     const out = execFileSync(process.execPath, ['scenarios/run.mjs', scenario], {
       cwd: dir,
-      env: { ...process.env, NODE_OPTIONS: `--import=${engineSetup}`, REALWORLD_ENGINE: engine },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `${jitless ?? ''} --import=${engineSetup}`.trim(),
+        REALWORLD_ENGINE: name,
+      },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 << 20,

@@ -51,6 +51,14 @@ export const KERNELS: readonly Kernel[] = [
     target: 4,
   },
   {
+    // Issue "Run speed with a JIT", item 2: 64-bit division without BigInt.
+    name: 'i64-divide',
+    what: 'LCG states / 32-bit prime, / 64-bit and signed divisors (i64 div/rem above 2^53)',
+    size: 300,
+    expected: -16198953184379n,
+    target: 3,
+  },
+  {
     name: 'f32',
     what: 'f32 256x256 matrix multiply',
     size: 10,

@@ -6,9 +6,7 @@
  * extension (signed); anything else is malformed.
  */
 import { malformed, type WasmError } from './errors.js';
-
-// ignoreBOM: a leading U+FEFF is part of the name, not a marker to strip.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+import { decodeUtf8 } from './utf8.js';
 
 export class Reader {
   bytes: Uint8Array;
@@ -263,7 +261,7 @@ export class Reader {
     }
     if (ascii && len <= 256) return String.fromCharCode.apply(null, view as unknown as number[]);
     try {
-      return utf8.decode(view);
+      return decodeUtf8(view);
     } catch {
       throw this.error('malformed UTF-8 encoding', start);
     }

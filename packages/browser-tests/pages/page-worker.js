@@ -3,6 +3,9 @@
 // clones), which the polyfilled WebAssembly takes as they are.
 import { runSql, useEngine } from '/engine.js';
 
+// What this worker had as WebAssembly before anything ran ("undefined" in Chromium --jitless).
+const nativeWebAssembly = typeof globalThis.WebAssembly;
+
 addEventListener('message', async ({ data: { engine, big, sql, query } }) => {
   try {
     const loom = await useEngine(engine);
@@ -16,7 +19,7 @@ addEventListener('message', async ({ data: { engine, big, sql, query } }) => {
     t = performance.now();
     const rows = await runSql(sql, query);
     timings.workerSql = performance.now() - t;
-    postMessage({ shape, bigExports, rows, stats: loom?.moduleStats() ?? null, timings });
+    postMessage({ shape, bigExports, rows, stats: loom?.moduleStats() ?? null, timings, nativeWebAssembly });
   } catch (e) {
     postMessage({ error: `${e?.name}: ${e?.message}\n${e?.stack}` });
   }

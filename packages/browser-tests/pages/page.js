@@ -9,6 +9,9 @@
 // Everything the test compares or checks ends up in window.result.
 const params = new URL(location.href).searchParams;
 const engine = params.get('engine');
+// The module compiled on the pool (default esbuild-wasm's); what the page had as WebAssembly before anything ran.
+const bigUrl = params.get('big') ?? '/big.wasm';
+const nativeWebAssembly = typeof globalThis.WebAssembly;
 
 // Count the Web Workers started, by script: wasmloom's compile pool runs browser-worker.js.
 const started = [];
@@ -73,13 +76,13 @@ async function cacheRoundTrip(loom, module) {
 async function main() {
   const { useEngine } = await import('/engine.js');
   const loom = await useEngine(engine);
-  const out = { engine, timings: {} };
+  const out = { engine, nativeWebAssembly, timings: {} };
 
   // wasmloom: a namespace with a compile pool of two Web Workers (the default
   // keeps a core for the page, so a 2-core machine would compile inline).
   const compiler = loom ? loom.createWebAssembly({ workers: 2 }) : WebAssembly;
   let t = performance.now();
-  const big = await compiler.compileStreaming(fetch('/big.wasm'));
+  const big = await compiler.compileStreaming(fetch(bigUrl));
   out.timings.compileBig = performance.now() - t;
   out.bigExports = WebAssembly.Module.exports(big);
   out.compileWorkers = started.filter((p) => p.endsWith('/browser-worker.js')).length;

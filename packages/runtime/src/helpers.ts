@@ -275,15 +275,6 @@ const TWO32 = 4294967296;
 const TWO63 = 2 ** 63;
 const TWO64 = 2 ** 64;
 
-function toBig(lo: number, hi: number): bigint {
-  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
-}
-
-function fromBig(v: bigint): number {
-  HI[0] = Number(BigInt.asIntN(32, v >> 32n));
-  return Number(BigInt.asIntN(32, v));
-}
-
 /** A double holding an integer of magnitude < 2^64 → (lo, hi) two's complement. */
 function fromDouble(q: number): number {
   const hi = Math.floor(q / TWO32);
@@ -296,13 +287,116 @@ function safeS(hi: number): boolean {
   return hi >= -0x200000 && hi < 0x200000;
 }
 
+/**
+ * Unsigned 64-bit division of (ahi, alo) by (bhi, blo), all uint32 words,
+ * without BigInt (BigInt division allocates, and took 64-bit modular
+ * arithmetic an order of magnitude below native): quotient in `QR[Q_LO]`,
+ * `QR[Q_HI]`, remainder in `QR[R_LO]`, `QR[R_HI]` (a typed array: module
+ * variables would box each double). Doubles hold integers below 2^53 exactly; a
+ * quotient's floor comes from a double division, corrected (`floorDiv`).
+ */
+const QR = new Float64Array(4);
+const Q_LO = 0;
+const Q_HI = 1;
+const R_LO = 2;
+const R_HI = 3;
+
+function udivmod64(alo: number, ahi: number, blo: number, bhi: number): void {
+  if (bhi === 0) {
+    // A 32-bit divisor: long division of the dividend in a 32-bit and two 16-bit digits.
+    const qh = Math.floor(ahi / blo);
+    const x1 = (ahi - qh * blo) * 65536 + (alo >>> 16);
+    const q1 = floorDiv(x1, blo);
+    const x2 = (x1 - q1 * blo) * 65536 + (alo & 0xffff);
+    const q2 = floorDiv(x2, blo);
+    QR[Q_HI] = qh;
+    QR[Q_LO] = q1 * 65536 + q2;
+    QR[R_LO] = x2 - q2 * blo;
+    QR[R_HI] = 0;
+    return;
+  }
+  // A divisor of 2^32 or more: the quotient is below 2^32. The double estimate
+  // is within one of it; one less is never above it, and at most 2 below.
+  let q = Math.floor((ahi * TWO32 + alo) / (bhi * TWO32 + blo)) - 1;
+  if (q < 0) q = 0;
+  // p = q * b (no more than a): q * blo exactly, in 16-bit halves of blo.
+  const m1 = q * (blo & 0xffff);
+  const m2 = q * (blo >>> 16);
+  const m2hi = Math.floor(m2 / 65536);
+  const t = m1 + (m2 - m2hi * 65536) * 65536;
+  const carry = Math.floor(t / TWO32);
+  const plo = t - carry * TWO32;
+  const phi = (m2hi + carry + Math.imul(q, bhi)) >>> 0;
+  // r = a - p, then the corrections while r >= b.
+  let rlo = alo - plo;
+  let rhi = ahi - phi;
+  if (rlo < 0) {
+    rlo += TWO32;
+    rhi -= 1;
+  }
+  while (rhi > bhi || (rhi === bhi && rlo >= blo)) {
+    rlo -= blo;
+    rhi -= bhi;
+    if (rlo < 0) {
+      rlo += TWO32;
+      rhi -= 1;
+    }
+    q++;
+  }
+  QR[Q_LO] = q;
+  QR[Q_HI] = 0;
+  QR[R_LO] = rlo;
+  QR[R_HI] = rhi;
+}
+
+/**
+ * floor(x / d) for integers x < 2^53, d > 0: the double quotient's floor,
+ * corrected by one where rounding took it across an integer (a double `%`
+ * is a call into C in V8, a division is one instruction).
+ */
+function floorDiv(x: number, d: number): number {
+  let q = Math.floor(x / d);
+  const r = x - q * d;
+  if (r < 0) q--;
+  else if (r >= d) q++;
+  return q;
+}
+
+/** The magnitude of a signed (lo, hi) pair, as uint32 words in `M[0]` (low) and `M[1]` (2^63 for the minimum). */
+const M = new Float64Array(2);
+
+function magnitude(lo: number, hi: number): void {
+  if (hi < 0) {
+    M[0] = -lo >>> 0;
+    M[1] = (lo === 0 ? -hi : ~hi) >>> 0;
+  } else {
+    M[0] = lo >>> 0;
+    M[1] = hi >>> 0;
+  }
+}
+
+/** (lo, hi) uint32 words as a signed pair, negated if `negate`: the low half returned, the high one in `HI[0]`. */
+function signed64(lo: number, hi: number, negate: boolean): number {
+  if (!negate) {
+    HI[0] = hi | 0;
+    return lo | 0;
+  }
+  HI[0] = (lo === 0 ? -hi : ~hi) | 0;
+  return -lo | 0;
+}
+
 export function i64DivS(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) throw trap(TrapCode.divideByZero);
   if (ahi === -2147483648 && alo === 0 && blo === -1 && bhi === -1) throw trap(TrapCode.integerOverflow);
   if (safeS(ahi) && safeS(bhi)) {
     return fromDouble(Math.trunc((ahi * TWO32 + (alo >>> 0)) / (bhi * TWO32 + (blo >>> 0))));
   }
-  return fromBig(toBig(alo, ahi) / toBig(blo, bhi));
+  magnitude(blo, bhi);
+  const mblo = M[0];
+  const mbhi = M[1];
+  magnitude(alo, ahi);
+  udivmod64(M[0], M[1], mblo, mbhi);
+  return signed64(QR[Q_LO], QR[Q_HI], ahi < 0 !== bhi < 0);
 }
 
 export function i64RemS(alo: number, ahi: number, blo: number, bhi: number): number {
@@ -310,11 +404,13 @@ export function i64RemS(alo: number, ahi: number, blo: number, bhi: number): num
   if (safeS(ahi) && safeS(bhi)) {
     return fromDouble((ahi * TWO32 + (alo >>> 0)) % (bhi * TWO32 + (blo >>> 0)));
   }
-  if (blo === -1 && bhi === -1) {
-    HI[0] = 0;
-    return 0;
-  }
-  return fromBig(toBig(alo, ahi) % toBig(blo, bhi));
+  magnitude(blo, bhi);
+  const mblo = M[0];
+  const mbhi = M[1];
+  magnitude(alo, ahi);
+  udivmod64(M[0], M[1], mblo, mbhi);
+  // The remainder has the dividend's sign.
+  return signed64(QR[R_LO], QR[R_HI], ahi < 0);
 }
 
 export function i64DivU(alo: number, ahi: number, blo: number, bhi: number): number {
@@ -322,7 +418,9 @@ export function i64DivU(alo: number, ahi: number, blo: number, bhi: number): num
   if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) {
     return fromDouble(Math.floor(((ahi >>> 0) * TWO32 + (alo >>> 0)) / ((bhi >>> 0) * TWO32 + (blo >>> 0))));
   }
-  return fromBig(BigInt.asUintN(64, toBig(alo, ahi)) / BigInt.asUintN(64, toBig(blo, bhi)));
+  udivmod64(alo >>> 0, ahi >>> 0, blo >>> 0, bhi >>> 0);
+  HI[0] = QR[Q_HI] | 0;
+  return QR[Q_LO] | 0;
 }
 
 export function i64RemU(alo: number, ahi: number, blo: number, bhi: number): number {
@@ -330,7 +428,9 @@ export function i64RemU(alo: number, ahi: number, blo: number, bhi: number): num
   if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) {
     return fromDouble(((ahi >>> 0) * TWO32 + (alo >>> 0)) % ((bhi >>> 0) * TWO32 + (blo >>> 0)));
   }
-  return fromBig(BigInt.asUintN(64, toBig(alo, ahi)) % BigInt.asUintN(64, toBig(blo, bhi)));
+  udivmod64(alo >>> 0, ahi >>> 0, blo >>> 0, bhi >>> 0);
+  HI[0] = QR[R_HI] | 0;
+  return QR[R_LO] | 0;
 }
 
 export function i64Shl(lo: number, hi: number, n: number): number {

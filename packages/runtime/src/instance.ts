@@ -17,7 +17,8 @@
  * direct), then replaces `f{i}` and `REF{i}.fn` with it. V8 otherwise
  * pre-parses every function of the factory when it is created: 2.3 s for
  * esbuild-wasm's 86 M characters, most of which belong to functions a run
- * never calls.
+ * never calls. Where a direct `eval` cannot see the factory's scope (Hermes),
+ * the factory is always eager, every source emitted first.
  */
 import {
   type ConstExpr,
@@ -237,10 +238,36 @@ type Factory = (rt: Record<string, unknown>, ctx: FactoryContext) => FactoryResu
 
 const factories = new WeakMap<CompiledCode, Factory>();
 
+let evalSeesScope: boolean | undefined;
+
+/**
+ * Whether a direct `eval` inside a `new Function` body sees that function's
+ * bindings, as the lazy factory needs. Hermes evaluates it in the global
+ * scope: there every source is emitted up front and the factory is eager.
+ */
+function directEvalSeesScope(): boolean {
+  if (evalSeesScope === undefined) {
+    try {
+      evalSeesScope = new Function("'use strict'; var $lzProbe = 1; return eval('$lzProbe');")() === 1;
+    } catch {
+      evalSeesScope = false;
+    }
+  }
+  return evalSeesScope;
+}
+
 function factoryOf(code: CompiledCode): Factory {
   let factory = factories.get(code);
   if (factory === undefined) {
-    const source = code.factorySource ?? buildFactorySource(code.module, code.env, code.sources);
+    const source = directEvalSeesScope()
+      ? (code.factorySource ?? buildFactorySource(code.module, code.env, code.sources))
+      : buildFactorySource(
+          code.module,
+          code.env,
+          // Array.from, not map: a tiered module's sources may be holes.
+          Array.from({ length: code.sources.length }, (_, j) => sourceOf(code, j)),
+          false,
+        );
     factory = new Function('rt', 'ctx', source) as Factory;
     factories.set(code, factory);
     shareTextWithEngine(code, factory, source);

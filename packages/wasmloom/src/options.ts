@@ -1,38 +1,35 @@
 /**
- * `createWebAssembly`'s options, and where a namespace's function bodies get
- * compiled. The standard API has no room for these, so they are per namespace.
+ * `createWebAssembly`'s options, and where a namespace's function bodies are
+ * validated and their JS emitted (tiered loading). The standard API has no
+ * room for these, so they are per namespace.
  *
- * - `workers: 0`: on the calling thread, always.
- * - `workers: n`: a pool of n threads (piscina in Node, Web Workers in a
- *   browser), shared by every namespace of this realm that asks for n.
+ * - Validation (what a Module waits for) is on the calling thread unless a
+ *   code section reaches `inlineThreshold` (default: never): validating is
+ *   the decoder with the null emitter, cheaper than sending the bodies to
+ *   threads that must warm the compiler up first (2 threads validated sql.js
+ *   at 0.25x the calling thread's speed with a JIT, 0.48x under --jitless).
+ * - JS emission: on the calling thread at a function's first call; with a
+ *   pool, code sections from 256 KiB on also have it done there in the
+ *   background (`background-emit.ts`).
+ * - `workers: 0`: no pool. `workers: n`: a pool of n threads (piscina in
+ *   Node, Web Workers in a browser), shared by every namespace of this realm
+ *   that asks for n.
  * - neither `workers` nor `pool`: one thread fewer than the machine has
- *   (`os.availableParallelism()`, `navigator.hardwareConcurrency`), and
- *   inline when that leaves fewer than 2. The core left over is for the
- *   calling thread (parsing, receiving sources) and for V8's background
- *   threads, which every worker isolate keeps busy optimizing the compiler
- *   and collecting garbage. On 2 cores that stays inline: 2 cold threads
- *   take 4.9–5.3 s of CPU for esbuild-wasm against 3.9–4.2 s inline; with
- *   both cores free they finish first (1.22–1.27×; 1 thread with the calling
- *   thread helping, the pool's `callingThread`, 1.11–1.25×), but sql.js
- *   (0.6 MB of code) takes 1.3× as long, and so does esbuild-wasm when
- *   another process holds a core (benchmarks/README.md).
+ *   (`os.availableParallelism()`, `navigator.hardwareConcurrency`), and no
+ *   pool when that leaves fewer than 2 (the core left over is for the calling
+ *   thread and for V8's background threads; on 2 cores: no pool).
  * - `pool`: the caller's own `CompilePool`, or (Node) a piscina instance to
  *   run on. The caller closes it; wasmloom never does.
  *
- * Even with a pool, a module whose code section is under `inlineThreshold`
- * bytes compiles inline: starting threads and warming the compiler in them
- * costs more than it saves (measured in packages/pool/README.md).
- *
- * A pool is made at the first compile that needs one; its threads start with
- * the module's first batch (the code section, the bulk of a download, is then
- * still arriving) and leave after 5 s idle, never keeping a process alive.
+ * A pool is made at the first compile that needs one and its threads leave
+ * after 5 s idle, never keeping a process alive.
  *
  * Not here: the pool itself (@wasmloom/pool), which pool a browser build gets
  * (pool-browser.ts), the streaming driver (streaming.ts).
  */
 import type { Features } from '@wasmloom/binary';
 import type { CompilePool } from '@wasmloom/pool';
-import { INLINE_THRESHOLD_BYTES, platform } from './pool-node.js';
+import { platform } from './pool-node.js';
 
 /** How far a compile has got, reported after every chunk read and every batch compiled. */
 export interface CompileProgress {
@@ -61,7 +58,12 @@ export interface WebAssemblyOptions {
   workers?: number;
   /** A compile pool of the caller's (or, in Node, a piscina instance to run one on), instead of `workers`. */
   pool?: CompilePool | PiscinaLike;
-  /** Code sections smaller than this many bytes compile inline even with workers; default 256 KiB. */
+  /**
+   * Code sections of this many bytes or more are validated on the pool; default:
+   * always on the calling thread (faster: sending bodies to threads costs more
+   * than validating them). With a pool, code sections from 256 KiB on have
+   * their JS emitted there in the background either way.
+   */
   inlineThreshold?: number;
   /** Called as a compile of this namespace (`compile`, `compileStreaming`, `instantiate*`) progresses. */
   onProgress?: (progress: CompileProgress) => void;
@@ -121,7 +123,7 @@ export function compileSettings(options: WebAssemblyOptions): CompileSettings {
   }
   const threshold =
     inlineThreshold === undefined
-      ? INLINE_THRESHOLD_BYTES
+      ? Number.POSITIVE_INFINITY
       : nonNegativeInteger(inlineThreshold, 'inlineThreshold');
   const settings = (get: () => CompilePool | null): CompileSettings => ({
     pool: get,

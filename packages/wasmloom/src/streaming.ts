@@ -60,6 +60,9 @@ import './emit.js';
 import type { CompileProgress } from './options.js';
 import { Batcher, INLINE_THRESHOLD_BYTES } from './pool-node.js';
 
+/** Code sections from this size on have their JS emitted in the background when there is a pool. */
+const EMIT_ON_POOL_BYTES = INLINE_THRESHOLD_BYTES;
+
 /** What `compileChunks` reads: a byte stream, or (async) iterables of byte chunks. */
 export type ChunkSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -72,7 +75,11 @@ export interface CompileChunksOptions {
    * Default: inline.
    */
   pool?: CompilePool | (() => CompilePool | null) | null;
-  /** Code sections smaller than this many bytes compile inline; default `INLINE_THRESHOLD_BYTES`. */
+  /**
+   * Code sections of this many bytes or more are validated on the pool (when
+   * there is one); default: none (validating inline is faster than sending the
+   * bodies to threads, measured: benchmarks/README.md).
+   */
   inlineThreshold?: number;
   /** The module's size, when known, for `onProgress`. */
   bytesTotal?: number;
@@ -150,6 +157,12 @@ function chunkReader(source: ChunkSource): ChunkReader {
 /** Lets pool answers in and batches out while a big buffer or a fast stream is decoded. */
 const YIELD_AFTER_MS = 5;
 
+/** Milliseconds, for the slices above; Hermes has no `performance`. */
+const now: () => number =
+  typeof performance === 'object' && typeof performance?.now === 'function'
+    ? () => performance.now()
+    : () => Date.now();
+
 function nextMacrotask(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
@@ -178,6 +191,8 @@ class StreamingCompile {
   /** Bodies validated inline (when `pooled` is null). */
   private validatedInline = 0;
   private pooled: PooledBodies | null = null;
+  /** The pool that emits the JS in the background when the bodies are validated inline. */
+  private emitPool: CompilePool | null = null;
 
   private bytesReceived = 0;
   private reader: ChunkReader | null = null;
@@ -199,7 +214,7 @@ class StreamingCompile {
     this.signal = options.signal;
     this.onProgress = options.onProgress;
     this.bytesTotal = options.bytesTotal;
-    this.inlineThreshold = options.inlineThreshold ?? INLINE_THRESHOLD_BYTES;
+    this.inlineThreshold = options.inlineThreshold ?? Number.POSITIVE_INFINITY;
     const { pool } = options;
     this.getPool = pool == null ? null : typeof pool === 'function' ? pool : () => pool;
     this.decoder = new ModuleDecoder({
@@ -228,16 +243,25 @@ class StreamingCompile {
     return result;
   }
 
-  /** At the code section start (or the end, without one): inline or pooled. */
+  /**
+   * At the code section start (or the end, without one): where the bodies are
+   * validated (inline, unless the section reaches `inlineThreshold` and there
+   * is a pool), and whether a pool emits their JS in the background (from
+   * `EMIT_ON_POOL_BYTES` of code, or with pooled validation).
+   */
   private start(env: ModuleEnv): void {
     this.env = env;
     const code = this.decoder.codeSection;
-    if (code !== null && code.count > 0)
-      this.bodies = new CodeBodiesBuilder(env.numImportedFuncs, code.count, code.end - code.contentOffset);
-    if (code === null || code.count === 0 || code.end - code.contentOffset < this.inlineThreshold) return;
+    if (code === null || code.count === 0) return;
+    const size = code.end - code.contentOffset;
+    this.bodies = new CodeBodiesBuilder(env.numImportedFuncs, code.count, size);
+    if (size < this.inlineThreshold && size < EMIT_ON_POOL_BYTES) return;
     const pool = this.getPool?.() ?? null;
     this.getPool = null;
-    if (pool !== null) this.pooled = new PooledBodies(pool, env, code.count, () => this.answered());
+    if (pool === null) return;
+    if (size >= this.inlineThreshold)
+      this.pooled = new PooledBodies(pool, env, code.count, () => this.answered());
+    else this.emitPool = pool;
   }
 
   private take(body: FunctionBody): void {
@@ -255,7 +279,7 @@ class StreamingCompile {
   private async read(chunks: ChunkSource): Promise<void> {
     const reader = chunkReader(chunks);
     this.reader = reader;
-    let sliceStart = performance.now();
+    let sliceStart = now();
     for (;;) {
       const chunk = await this.next(reader);
       if (chunk === STOPPED) return;
@@ -279,9 +303,9 @@ class StreamingCompile {
       // Bodies waiting for a fuller batch go to idle workers now: the next bytes may take a while.
       this.pooled?.flushIfIdle();
       this.progress();
-      if (performance.now() - sliceStart > YIELD_AFTER_MS) {
+      if (now() - sliceStart > YIELD_AFTER_MS) {
         await nextMacrotask();
-        sliceStart = performance.now();
+        sliceStart = now();
       }
     }
     this.sourceClosed = true;
@@ -346,11 +370,18 @@ class StreamingCompile {
     const code: CompiledCode = { module: parsed.module, env: parsed.env, sources: new Array(count) };
     if (this.bodies !== null) code.bodies = this.bodies.finish();
     this.bodies = null;
-    const pooled = this.pooled;
     // The pool goes on, in the background: the module's sources.
-    if (pooled !== null) {
-      const bytes = { bytesReceived: this.bytesReceived, bytesTotal: this.bytesTotal };
-      emitInBackground(code, pooled.pool, pooled.handle, this.onProgress, bytes);
+    const bytes = { bytesReceived: this.bytesReceived, bytesTotal: this.bytesTotal };
+    if (this.pooled !== null)
+      emitInBackground(code, this.pooled.pool, this.pooled.handle, this.onProgress, bytes);
+    else if (this.emitPool !== null) {
+      let handle: EnvHandle | null = null;
+      try {
+        handle = this.emitPool.open(parsed.env);
+      } catch {
+        // A pool closed meanwhile: the sources are emitted at first calls.
+      }
+      if (handle !== null) emitInBackground(code, this.emitPool, handle, this.onProgress, bytes);
     }
     this.resolve(code);
   }

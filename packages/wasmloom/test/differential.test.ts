@@ -31,6 +31,7 @@ import {
   type Result,
   runDifferential,
 } from './differential/harness.mjs';
+import { runMutations } from './differential/mutate.mjs';
 
 /** The fixed slice: seeds 1..30, each in both profiles (60 modules). */
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
@@ -221,5 +222,21 @@ describe('native vs wasmloom', () => {
     const { bytes, path } = moduleFor(seed, profile);
     const result = runDifferential(bytes, [nativeEngine(), loomEngine], { seed, profile });
     expectAgreement(result, seed, profile, path);
+  });
+});
+
+describe('validity differential: mutants of generated modules', () => {
+  it('seeds 1..20 × 10 mutants: validate and new Module answer as native', () => {
+    if (!tool.ok) throw new Error(tool.message);
+    const r = runMutations({
+      start: 1,
+      count: 20,
+      mutants: 10,
+      wasmloom: Loom as unknown as typeof WebAssembly,
+    });
+    expect(r.checked).toBe(200);
+    // Most mutants are invalid: the slice exercises the error paths.
+    expect(r.invalid).toBeGreaterThan(100);
+    expect(r.differences).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { backgroundEmission } from '../src/background-emit.js';
 import { createWebAssembly, deserializeModule, moduleStats, serializeModule } from '../src/index.js';
 import { moduleState } from '../src/module.js';
 import { body, build, exp, funcType, I32, kind, sleb } from './modules.js';
-import { DelayingPool } from './pool-fixtures.js';
+import { DelayingPool, readModule, SQL_WASM } from './pool-fixtures.js';
 
 /** `n` exported functions `f{i}: () -> i32`, each returning `i * 7`. */
 function manyFunctions(n: number): Uint8Array {
@@ -82,6 +82,21 @@ describe('tiered loading', () => {
     expect(moduleStats().functionsEmittedOnPool - before.functionsEmittedOnPool).toBe(N - 1);
     expect(mine.exports.f100()).toBe(700);
   });
+
+  it.skipIf(readModule(SQL_WASM) === undefined)(
+    'validates on the calling thread by default, and emits on the pool in the background',
+    async () => {
+      const pool = new DelayingPool(new InlinePool());
+      const ns = createWebAssembly({ pool });
+      const code = codeOf(await ns.compile(readModule(SQL_WASM)!));
+      await backgroundEmission(code);
+      // No validation batch went to the pool; every source came from it.
+      expect(pool.batches).toBe(pool.emitBatches);
+      expect(pool.emitBatches).toBeGreaterThan(1);
+      expect(missingSources(code)).toBe(0);
+      expect(pool.released).toBe(pool.opened);
+    },
+  );
 
   it('shares a module mid-way with the sources made so far; the receiver emits only the rest', () => {
     const ns = createWebAssembly({ workers: 0 });

@@ -106,6 +106,11 @@ export function formatDemo(r: DemoReport): string {
       ],
       [false, true, true, true],
     );
+    const em = wasmloom.emitted;
+    if (em !== undefined) {
+      out += `  wasmloom's JS (tiered loading): ${em.here} of ${em.total} functions emitted at their first call, ${em.onPool} on the pool in the background`;
+      out += em.allEmittedMs === null ? '\n' : `, all by ${formatMs(em.allEmittedMs)} from the first byte\n`;
+    }
     const same = native.output.sha256 === wasmloom.output.sha256;
     out += `\n  output: ${native.output.length} characters, ${same ? 'identical on both engines' : 'DIFFERENT on wasmloom'} (sha256 ${native.output.sha256.slice(0, 16)}…)\n`;
     out += `  ${JSON.stringify(native.output.head.slice(0, 90))}…\n`;

@@ -12,6 +12,7 @@
  * stderr. Exits 0, or 1 with `{ "error": … }` when the run failed.
  */
 import { createHash } from 'node:crypto';
+import { moduleStats } from 'wasmloom';
 import { compileStreaming, createEngine, describeError } from '../engine.js';
 import { median } from '../format.js';
 import { openModuleChunks } from '../module-file.js';
@@ -43,6 +44,12 @@ export interface ChildResult {
   steadyRuns: number[];
   /** The output of the first unit of work (each later one must equal it). */
   output: { length: number; sha256: string; head: string };
+  /**
+   * wasmloom (tiered loading): function sources emitted at first calls and on
+   * the pool by the end of the run, of how many; and from the first byte read
+   * to the last function emitted in the background (null if that did not end).
+   */
+  emitted?: { here: number; onPool: number; total: number; allEmittedMs: number | null };
 }
 
 export type ChildReport = ChildResult | { error: string; phase: string };
@@ -60,13 +67,20 @@ async function main(): Promise<number> {
   if (spec.engine === 'wasmloom') {
     engine = createEngine({
       workers: spec.workers,
-      onProgress: progress.onProgress,
+      onProgress: (p) => {
+        progress.onProgress(p);
+        functionsTotal = p.functionsTotal ?? functionsTotal;
+        if (p.functionsTotal && p.functionsEmitted === p.functionsTotal && allEmittedAt === null)
+          allEmittedAt = performance.now();
+      },
     }) as unknown as typeof WebAssembly;
     // Gone, not merely shadowed: nothing may fall back to the native engine.
     delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
     Object.defineProperty(globalThis, 'WebAssembly', { value: engine, writable: true, configurable: true });
   }
 
+  let functionsTotal = 0;
+  let allEmittedAt: number | null = null;
   let phase = 'compile';
   const report = (r: ChildReport) => process.stdout.write(`${JSON.stringify(r)}\n`);
   try {
@@ -107,6 +121,16 @@ async function main(): Promise<number> {
         sha256: createHash('sha256').update(first).digest('hex'),
         head: first.slice(0, 120),
       },
+      ...(spec.engine === 'wasmloom'
+        ? {
+            emitted: {
+              here: moduleStats().functionsEmitted,
+              onPool: moduleStats().functionsEmittedOnPool,
+              total: functionsTotal,
+              allEmittedMs: allEmittedAt === null ? null : allEmittedAt - t0,
+            },
+          }
+        : {}),
     });
     return 0;
   } catch (err) {
