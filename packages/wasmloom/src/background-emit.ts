@@ -38,19 +38,22 @@ export function emitInBackground(
   onProgress?: (progress: CompileProgress) => void,
   bytes: { bytesReceived: number; bytesTotal?: number } = { bytesReceived: 0 },
 ): Promise<void> {
-  const bodies = code.bodies;
   const count = code.sources.length;
-  if (!bodies || count === 0) {
+  if (!code.bodies || count === 0) {
     pool.release(handle);
     return Promise.resolve();
   }
+  // Held weakly: a module dropped by its user stops its emission at the next
+  // batch and is collected, instead of living on (bodies and sources) until all is emitted.
+  const ref = weakly(code);
   const maxInFlight = Math.max(2, IN_FLIGHT_PER_SLOT * Math.max(1, pool.idleSlots));
   let next = 0;
   let inFlight = 0;
   let stopped = false;
   const work = new Promise<void>((resolve) => {
     const report = () => {
-      if (onProgress === undefined) return;
+      const code = ref.deref();
+      if (onProgress === undefined || code === undefined) return;
       const emitted = count - missingSources(code);
       try {
         const progress: CompileProgress = {
@@ -67,11 +70,18 @@ export function emitInBackground(
     };
     const done = () => {
       pool.release(handle);
-      dropBodiesIfDone(code);
+      const code = ref.deref();
+      if (code !== undefined) dropBodiesIfDone(code);
       report();
       resolve();
     };
     const take = (batch: FunctionBody[], result: CompiledBatch) => {
+      const code = ref.deref();
+      const bodies = code?.bodies;
+      if (code === undefined || !bodies) {
+        stopped = true;
+        return;
+      }
       // Valid bodies: a batch answers with every source (an error here would be a compiler bug).
       if (result.error === undefined) {
         for (let i = 0; i < batch.length; i++) {
@@ -85,7 +95,10 @@ export function emitInBackground(
       report();
     };
     const pump = () => {
-      while (!stopped && inFlight < maxInFlight && next < count) {
+      const code = ref.deref();
+      const bodies = code?.bodies;
+      if (code === undefined || !bodies) stopped = true;
+      while (code !== undefined && bodies && !stopped && inFlight < maxInFlight && next < count) {
         const batch: FunctionBody[] = [];
         let bytes = 0;
         while (next < count && (batch.length === 0 || bytes < BATCH_BYTES)) {
@@ -123,4 +136,9 @@ export function emitInBackground(
   });
   running.set(code, work);
   return work;
+}
+
+/** A WeakRef to `code`, or a strong one where the engine has no WeakRef. */
+function weakly(code: CompiledCode): { deref(): CompiledCode | undefined } {
+  return typeof WeakRef === 'function' ? new WeakRef(code) : { deref: () => code };
 }
