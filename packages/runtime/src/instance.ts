@@ -140,7 +140,8 @@ export function buildFactorySource(
     // esbuild-wasm, 1.1 s less CPU.
     out.push(
       'var $lzSrc = ctx.source, $lzFns = [];',
-      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc($lzJ) + ')'); } return $lzF; }`,
+      // A function with tail calls is its body, its driver and a statement (helpers.ts, `tailCall`): in a function.
+      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}, $lzS = $lzSrc($lzJ); $lzF = $lzFns[$lzJ] = eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + ($lzS.endsWith('$t;') ? 'function(){' + $lzS + 'return f' + $lzI + '}())' : $lzS + ')')); } return $lzF; }`,
     );
     for (let j = 0; j < sources.length; j++) {
       const i = nImported + j;

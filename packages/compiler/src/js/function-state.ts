@@ -147,6 +147,8 @@ export class JsFunctionState {
   copies = new Set<string>();
   /** A flat region's switch variable `j` is used. */
   usesJ = false;
+  /** The function has tail calls: it is emitted as a body and a driver (`function.ts`). */
+  usesTail = false;
   /**
    * Memory views and lengths used (`LEN0`, `DV0`, `F64_0`...): each is read into its
    * function local (`N0`, `D0`, `F0`...) on entry and again after every call and
