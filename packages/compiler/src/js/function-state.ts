@@ -484,6 +484,11 @@ export class JsFunctionState {
     if (higher || expr.length > MAX_PENDING_CHARS) {
       this.ef[h] = flags;
       this.ex[h] = expr;
+      // Nothing is known of the new value's bits (the caller may say more afterwards,
+      // `numeric-shapes.ts` binZ); what was known of the operand at h no longer holds.
+      this.ez[h] = 0;
+      this.ei[h] = -1;
+      if (this.rawF32.size !== 0) this.rawF32.delete(h);
       this.materialize(h, I32);
       return;
     }
