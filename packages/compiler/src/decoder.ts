@@ -544,6 +544,8 @@ export class Decoder<F extends ControlFrame, R> implements DecoderState<F> {
       this.memory(m);
       if (r.memAlign > info.natAlign) throw this.err('alignment must not be larger than natural');
       if (env.memories[m].limits.index64) throw this.unsupported('memory64');
+      // The reader takes 64-bit offsets where memory64 is enabled; a 32-bit memory's are below 2^32.
+      if (r.memOffset > 0xffffffff) throw this.err('offset out of range for a 32-bit memory');
       if (m !== 0) throw this.unsupported('multiple memories');
       this.popVals(info.params!);
       const h = this.sp;

@@ -686,3 +686,35 @@ function warmUp(): void {
   }
 }
 warmUp();
+
+// ---- Tail calls ---------------------------------------------------------------------------------
+
+/**
+ * Tail calls with a constant JS stack (a trampoline). A function with
+ * `return_call` sites is emitted as its body `f{i}$t` and a driver `f{i}`
+ * (`f{i}.t` is the body): a tail call stores its callee and arguments and
+ * returns `TAIL` to the driver below it, which makes the call. The callee's
+ * body is called when it has one, so mutual tail recursion runs in one
+ * driver's loop. Ordinary calls are untouched.
+ */
+export const TAIL: object = Object.freeze({ tailCall: true });
+let tailFn: ((...args: unknown[]) => unknown) | null = null;
+let tailArgs: unknown[] = [];
+
+/** At a `return_call`: the call to make once this frame has returned. */
+export function tailCall(
+  fn: ((...args: unknown[]) => unknown) & { t?: (...args: unknown[]) => unknown },
+  args: unknown[],
+): object {
+  tailFn = fn.t ?? fn;
+  tailArgs = args;
+  return TAIL;
+}
+
+/** In a driver: makes the pending tail call. */
+export function tailNext(): unknown {
+  const fn = tailFn!;
+  const args = tailArgs;
+  tailFn = null;
+  return fn.apply(null, args);
+}

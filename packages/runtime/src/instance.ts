@@ -172,7 +172,8 @@ export function buildFactorySource(
     push(
       out,
       'var $lzSrc = ctx.source, $lzName = ctx.name, $lzFns = [];',
-      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}; $lzF = $lzFns[$lzJ] = $lzName(eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + $lzSrc($lzJ) + ')'), $lzI); } return $lzF; }`,
+      // A function with tail calls is its body, its driver and a statement (helpers.ts, `tailCall`): in a function.
+      `function $lz($lzJ) { var $lzF = $lzFns[$lzJ]; if ($lzF === undefined) { var $lzI = $lzJ + ${nImported}, $lzS = $lzSrc($lzJ); $lzF = $lzFns[$lzJ] = $lzName(eval('f' + $lzI + ' = REF' + $lzI + '.fn = (' + ($lzS.endsWith('$t;') ? 'function(){' + $lzS + 'return f' + $lzI + '}())' : $lzS + ')')), $lzI); } return $lzF; }`,
     );
     for (let j = 0; j < sources.length; j++) {
       const i = nImported + j;

@@ -52,18 +52,27 @@ function directCallee(c: JsFunctionState, fi: number, ft: FuncType, h: number): 
   return `${CALL_OPEN.get(fi)}${args(c, h, ft.params)})`;
 }
 
+/** The function an indirect call calls: `tableFunc(TBL{t},index,SIG{type})` (traps on a null or mismatch). */
+function indirectFunction(c: JsFunctionState, ti: number, tbl: number, ft: FuncType, h: number): string {
+  return `tableFunc(${TABLE.get(tbl)},${c.val(h + ft.params.length)},${SIG.get(ti)})`;
+}
+
 function indirectCallee(c: JsFunctionState, ti: number, tbl: number, ft: FuncType, h: number): string {
-  const index = c.val(h + ft.params.length);
-  return `tableFunc(${TABLE.get(tbl)},${index},${SIG.get(ti)})(${args(c, h, ft.params)})`;
+  return `${indirectFunction(c, ti, tbl, ft, h)}(${args(c, h, ft.params)})`;
 }
 
 export function emitCall(c: JsFunctionState, fi: number, ft: FuncType, h: number): void {
   emitCallExpr(c, h, directCallee(c, fi, ft, h), ft.results);
 }
 
+/**
+ * `return tailCall(callee,[args]);`: the driver below this frame makes the
+ * call (runtime helpers.ts), so tail recursion keeps the JS stack flat.
+ */
 export function emitReturnCall(c: JsFunctionState, fi: number, ft: FuncType, h: number): void {
   leaving(c, 0);
-  c.out.push(`return ${directCallee(c, fi, ft, h)};`);
+  c.usesTail = true;
+  c.out.push(`return tailCall(${Names.func(fi)},[${args(c, h, ft.params)}]);`);
 }
 
 export function emitCallIndirect(c: JsFunctionState, ti: number, tbl: number, ft: FuncType, h: number): void {
@@ -77,7 +86,8 @@ export function emitReturnCallIndirect(
   ft: FuncType,
   h: number,
 ): void {
-  const callee = indirectCallee(c, ti, tbl, ft, h);
+  const call = `return tailCall(${indirectFunction(c, ti, tbl, ft, h)},[${args(c, h, ft.params)}]);`;
   leaving(c, 0);
-  c.out.push(`return ${callee};`);
+  c.usesTail = true;
+  c.out.push(call);
 }

@@ -147,6 +147,8 @@ export class JsFunctionState {
   copies = new Set<string>();
   /** A flat region's switch variable `j` is used. */
   usesJ = false;
+  /** The function has tail calls: it is emitted as a body and a driver (`function.ts`). */
+  usesTail = false;
   /**
    * Memory views and lengths used (`LEN0`, `DV0`, `F64_0`...): each is read into its
    * function local (`N0`, `D0`, `F0`...) on entry and again after every call and
@@ -482,6 +484,11 @@ export class JsFunctionState {
     if (higher || expr.length > MAX_PENDING_CHARS) {
       this.ef[h] = flags;
       this.ex[h] = expr;
+      // Nothing is known of the new value's bits (the caller may say more afterwards,
+      // `numeric-shapes.ts` binZ); what was known of the operand at h no longer holds.
+      this.ez[h] = 0;
+      this.ei[h] = -1;
+      if (this.rawF32.size !== 0) this.rawF32.delete(h);
       this.materialize(h, I32);
       return;
     }

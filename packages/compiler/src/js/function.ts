@@ -55,7 +55,9 @@ export function emitEpilogue(c: JsFunctionState): string {
   if (c.usesJ) vars.push('j');
   if (c.usesImul) vars.push('$imul=imul');
   for (const g of c.copies) vars.push(`$${g}=${g}`);
-  let head = `function ${Names.func(c.d.index)}(${sig}){`;
+  const name = Names.func(c.d.index);
+  // With tail calls, this is the body, `f{i}$t`, and a driver `f{i}` follows (`driver`).
+  let head = `function ${c.usesTail ? `${name}$t` : name}(${sig}){`;
   // Parameters arrive as tagged values of unknown type; one a loop assigns
   // meets its new values in a loop phi, which V8 then keeps tagged too, unless
   // the parameter is typed on entry. Only those: an operation on entry is one
@@ -72,7 +74,8 @@ export function emitEpilogue(c: JsFunctionState): string {
   // Locals as `var` in a split function: a closure reads an outer `let` with a hole check.
   if (decls.length > 0) head += `${isSplit ? 'var' : 'let'} ${decls.join(',')};`;
   if (vars.length > 0) head += `var ${vars.join(',')};`;
-  if (c.traps === 0) return `${head}${c.out.join('')}}`;
+  const tail = c.usesTail ? driver(name, sig) : '';
+  if (c.traps === 0) return `${head}${c.out.join('')}}${tail}`;
   // T{c}:{ ... } throw trap(c); for each code used, the body innermost.
   let open = '';
   let close = '';
@@ -84,5 +87,15 @@ export function emitEpilogue(c: JsFunctionState): string {
   // The body falls into the traps' code unless it ends in a return.
   const last = c.out.length > 0 ? c.out[c.out.length - 1] : '';
   const ret = last.startsWith('return') ? '' : 'return;';
-  return `${head}${open}${c.out.join('')}${ret}${close}}`;
+  return `${head}${open}${c.out.join('')}${ret}${close}}${tail}`;
+}
+
+/**
+ * The driver of a function with tail calls (runtime helpers.ts, `tailCall`):
+ * calls the body, then the pending tail calls one after another. Its source
+ * ends in `$t;`, which is how the runtime's lazy factory tells it from a
+ * single function.
+ */
+function driver(name: string, sig: string): string {
+  return `function ${name}(${sig}){var r=${name}$t(${sig});while(r===TAIL)r=tailNext();return r}${name}.t=${name}$t;`;
 }
