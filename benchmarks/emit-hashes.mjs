@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ALGORITHMS } from '../packages/realworld/scenarios/hashwasm.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -50,24 +51,7 @@ async function hashWasmModules() {
   };
   try {
     const hw = realworld('hash-wasm');
-    for (const name of [
-      'md5',
-      'sha1',
-      'sha256',
-      'sha512',
-      'sha3',
-      'keccak',
-      'blake2b',
-      'blake2s',
-      'blake3',
-    ]) {
-      await hw[name](new Uint8Array(1));
-    }
-    for (const name of ['xxhash32', 'xxhash64', 'xxhash3', 'xxhash128', 'crc32', 'adler32', 'ripemd160']) {
-      await hw[name](new Uint8Array(1));
-    }
-    await hw.whirlpool(new Uint8Array(1));
-    await hw.sm3(new Uint8Array(1));
+    for (const name of ALGORITHMS) await hw[name](new Uint8Array(1));
   } finally {
     native.compile = compile;
     native.instantiate = instantiate;

@@ -10,15 +10,12 @@ const MASK = (1n << 64n) - 1n;
 const lo = (v: bigint) => Number(BigInt.asIntN(32, v));
 const hi = (v: bigint) => Number(BigInt.asIntN(32, v >> 32n));
 
-/** mulberry32 */
+/** A 64-bit LCG's high words, as fractions of 2^32: reproducible operands. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
+  let x = BigInt(seed);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    x = (x * 6364136223846793005n + 1442695040888963407n) & MASK;
+    return Number(x >> 32n) / 4294967296;
   };
 }
 
