@@ -199,7 +199,8 @@ function exportMaker(sig: number): ExportMaker {
       }
     });
     body += `${stmts.join('\n')}\n`;
-    const call = `rec.fn(${args.join(', ')})`;
+    // Called without a receiver: a stack frame reads `at main`, not `at Object.main [as fn]`.
+    const call = `(0, rec.fn)(${args.join(', ')})`;
     if (results.length === 0) body += `${call};\nreturn undefined;\n`;
     else if (results.length === 1) {
       const t = results[0];

@@ -25,6 +25,7 @@ export { newCell, WasmGlobal } from './global.js';
 export * as helpers from './helpers.js';
 export {
   buildFactorySource,
+  EMIT_ALL_BELOW_BODY_BYTES,
   type InstanceRecord,
   instantiate,
   instantiateResolved,

@@ -42,7 +42,7 @@ import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
 import { tableObject } from './api/table.js';
 import { tagObject, WasmTag } from './api/tag.js';
-import { type CompiledCode, sourceOf } from './compiled-code.js';
+import { type CompiledCode, missingSources, sourceOf } from './compiled-code.js';
 import { type ConstContext, evalConst } from './const-expr.js';
 import { LinkError, RuntimeError } from './errors.js';
 import { exportFunction, type FuncRecord } from './functions.js';
@@ -257,9 +257,24 @@ function directEvalSeesScope(): boolean {
   return evalSeesScope;
 }
 
+/**
+ * Bytes of function bodies below which a module's missing sources are all
+ * emitted at its first instantiation: it then gets the plain factory (sources
+ * under `LAZY_FACTORY_CHARS`, about 5 characters a byte), whose functions run
+ * faster than the lazy factory's eval'd ones (hash-wasm's work took 1.4x as
+ * long lazily), and emitting a module this small takes milliseconds.
+ */
+export const EMIT_ALL_BELOW_BODY_BYTES = 200_000;
+
 function factoryOf(code: CompiledCode): Factory {
   let factory = factories.get(code);
   if (factory === undefined) {
+    if (code.bodies && code.bodies.bytes.length < EMIT_ALL_BELOW_BODY_BYTES && missingSources(code) > 0) {
+      for (let j = 0; j < code.sources.length; j++) sourceOf(code, j);
+      code.bodies = null;
+      // A factory source made while sources were missing is the lazy form.
+      code.factorySource = undefined;
+    }
     const source = directEvalSeesScope()
       ? (code.factorySource ?? buildFactorySource(code.module, code.env, code.sources))
       : buildFactorySource(

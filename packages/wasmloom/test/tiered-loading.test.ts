@@ -7,7 +7,7 @@
 import { bodyAt } from '@wasmloom/binary';
 import { compileFunction } from '@wasmloom/compiler';
 import { InlinePool } from '@wasmloom/pool';
-import { missingSources } from '@wasmloom/runtime';
+import { EMIT_ALL_BELOW_BODY_BYTES, missingSources } from '@wasmloom/runtime';
 import { describe, expect, it } from 'vitest';
 import { backgroundEmission } from '../src/background-emit.js';
 import { createWebAssembly, deserializeModule, moduleStats, serializeModule } from '../src/index.js';
@@ -15,22 +15,46 @@ import { moduleState } from '../src/module.js';
 import { body, build, exp, funcType, I32, kind, sleb } from './modules.js';
 import { DelayingPool, readModule, SQL_WASM } from './pool-fixtures.js';
 
-/** `n` exported functions `f{i}: () -> i32`, each returning `i * 7`. */
+/**
+ * `n` exported functions `f{i}: () -> i32`, each returning `i * 7` after 1,200
+ * `nop`s: bodies past `EMIT_ALL_BELOW_BODY_BYTES`, so the module stays tiered
+ * when instantiated (a smaller one has all its JS emitted then).
+ */
 function manyFunctions(n: number): Uint8Array {
+  const nops = new Array(1200).fill(0x01);
   return build({
     types: [funcType([], [I32])],
     funcs: new Array(n).fill(0),
     exports: Array.from({ length: n }, (_, i) => exp(`f${i}`, kind.func, i)),
-    codes: Array.from({ length: n }, (_, i) => body(0x41, ...sleb(i * 7), 0x0b)),
+    codes: Array.from({ length: n }, (_, i) => body(...nops, 0x41, ...sleb(i * 7), 0x0b)),
   });
 }
 
 const N = 200;
+const W0 = createWebAssembly({ workers: 0 });
 const bytes = manyFunctions(N);
 const codeOf = (m: object) => moduleState(m, 'test').code;
 type Exports = Record<string, () => number>;
 
 describe('tiered loading', () => {
+  it('keeps the test module above the size whose JS is all emitted at instantiation', () => {
+    expect(bytes.length).toBeGreaterThan(EMIT_ALL_BELOW_BODY_BYTES);
+  });
+
+  it('emits all of a small module’s JS at its first instantiation (the plain factory)', () => {
+    const small = build({
+      types: [funcType([], [I32])],
+      funcs: [0, 0],
+      exports: [exp('a', kind.func, 0)],
+      codes: [body(0x41, 0x05, 0x0b), body(0x41, 0x06, 0x0b)],
+    });
+    const m = new W0.Module(small);
+    expect(missingSources(codeOf(m))).toBe(2);
+    const { exports } = new W0.Instance(m, {}) as { exports: Exports };
+    expect(missingSources(codeOf(m))).toBe(0);
+    expect(exports.a()).toBe(5);
+  });
+
   it('new Module validates and emits nothing; a first call emits that function only', () => {
     const ns = createWebAssembly({ workers: 0 });
     const m = new ns.Module(bytes);
