@@ -53,8 +53,7 @@ async function child(path: string, config: ConfigName): Promise<void> {
     let chars = 0;
     for (const body of bodies) chars += compileFunction(env, body.index, body).length;
     ok = chars > 0;
-  }
-  else ok = WebAssembly.validate(bytes);
+  } else ok = WebAssembly.validate(bytes);
   const ms = performance.now() - t0;
   const other = (machineBusyMs() - machine0 - (ownCpuMs() - own0)) / ms;
   process.stdout.write(JSON.stringify({ ms, ok, other }));
