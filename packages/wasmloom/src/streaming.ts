@@ -7,10 +7,11 @@
  * Chunks go straight into the binary package's `ModuleDecoder`, which keeps
  * only the unconsumed tail of the input and hands over each function body as
  * soon as its last byte has arrived, while later bytes are still on their way.
- * Where a body compiles is decided once, when the code section starts and its
- * size is known:
+ * Where a body is validated is decided once, when the code section starts and
+ * its size is known:
  * - inline, at once, on this thread: without a pool, or when the code section
- *   is under `inlineThreshold` (threads would cost more than they save);
+ *   is under `inlineThreshold` (by default every one: threads cost more than
+ *   they save for validation alone);
  * - else on the pool, in batches made by the pool's `Batcher` (by byte size,
  *   big bodies alone and at once); the module is assembled when the last
  *   batch has answered.
