@@ -43,6 +43,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebAssembly as Polywasm } from 'polywasm';
 import { createWebAssembly } from 'wasmloom';
+import { machineBusyMs, median, ownCpuMs } from './cpu-time.js';
 
 interface RealModule {
   name: string;
@@ -122,24 +123,6 @@ function threadTimes(): Map<string, number> {
     }
   } catch {}
   return times;
-}
-
-/** CPU time of the whole machine so far (all cores, not idle), in ms; NaN where /proc/stat is missing. */
-function machineBusyMs(): number {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    // user nice system idle iowait irq softirq steal …, in 1/100 s (USER_HZ)
-    const [, user, nice, system, , , irq, softirq] = fields;
-    return (user + nice + system + irq + softirq) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** This process's CPU time so far, in ms. */
-function ownCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
 }
 
 function cpuSince(before: Map<string, number>): { cpuMs: number; busiestMs: number } {
@@ -236,12 +219,6 @@ async function measure(path: string, config: Config, everyMs: number): Promise<S
 }
 
 // ---- The parent: runs, medians, tables ----------------------------------------------
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { parseModule } from '@wasmloom/binary';
 import { compileFunction } from '@wasmloom/compiler';
 import { createWebAssembly } from 'wasmloom';
+import { machineBusyMs, median, ownCpuMs } from './cpu-time.js';
 
 const MODULES: Record<string, string> = {
   'esbuild-wasm': 'esbuild-wasm/esbuild.wasm',
@@ -27,18 +28,6 @@ const MODULES: Record<string, string> = {
 
 const CONFIGS = ['wasmloom validate', 'wasmloom full JS', 'native validate'] as const;
 type ConfigName = (typeof CONFIGS)[number];
-
-/** CPU time of the whole machine so far (all cores, not idle), in ms. */
-function machineBusyMs(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const [, user, nice, system, , , irq, softirq] = fields;
-  return (user + nice + system + irq + softirq) * 10;
-}
-
-function ownCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
 
 async function child(path: string, config: ConfigName): Promise<void> {
   const bytes = new Uint8Array(readFileSync(path));
@@ -58,11 +47,6 @@ async function child(path: string, config: ConfigName): Promise<void> {
   const other = (machineBusyMs() - machine0 - (ownCpuMs() - own0)) / ms;
   process.stdout.write(JSON.stringify({ ms, ok, other }));
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function parent(): void {
   const { values } = parseArgs({

@@ -550,7 +550,7 @@ export class Decoder<F extends ControlFrame, R> implements DecoderState<F> {
       this.popVals(info.params!);
       const h = this.sp;
       this.pushVals(info.results!);
-      if (live) e.memAccess(op, h, m, r.memOffset);
+      if (live) e.memAccess(op, h, m, r.memOffset, 1 << info.natAlign);
       return;
     }
     switch (op) {

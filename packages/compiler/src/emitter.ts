@@ -125,8 +125,8 @@ export interface Emitter<F extends ControlFrame, R> {
   elemDrop(seg: number): void;
 
   // Memory.
-  /** A load or store (family 'memory' with a memarg) of memory m. */
-  memAccess(op: number, h: number, m: number, offset: number): void;
+  /** A load or store (family 'memory' with a memarg) of `size` bytes in memory m. */
+  memAccess(op: number, h: number, m: number, offset: number, size: number): void;
   memorySize(m: number, h: number): void;
   memoryGrow(m: number, h: number): void;
   memoryFill(m: number, h: number): void;

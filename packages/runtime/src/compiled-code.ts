@@ -43,6 +43,12 @@ export function sourceOf(code: CompiledCode, j: number): string {
   return source;
 }
 
+/** Every missing source emitted now; the bodies are then let go. */
+export function emitAllSources(code: CompiledCode): void {
+  for (let j = 0; j < code.sources.length; j++) sourceOf(code, j);
+  code.bodies = null;
+}
+
 /** How many sources are still missing. */
 export function missingSources(code: CompiledCode): number {
   let n = 0;

@@ -5,6 +5,7 @@ export { Exception, Tag, tagObject, tagOf, WasmTag } from './api/tag.js';
 export * as webidl from './api/webidl.js';
 export {
   type CompiledCode,
+  emitAllSources,
   missingSources,
   type SourceEmitter,
   setSourceEmitter,

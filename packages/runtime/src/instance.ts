@@ -42,7 +42,7 @@ import { globalObject } from './api/global.js';
 import { memoryObject } from './api/memory.js';
 import { tableObject } from './api/table.js';
 import { tagObject, WasmTag } from './api/tag.js';
-import { type CompiledCode, missingSources, sourceOf } from './compiled-code.js';
+import { type CompiledCode, emitAllSources, missingSources, sourceOf } from './compiled-code.js';
 import { type ConstContext, evalConst } from './const-expr.js';
 import { LinkError, RuntimeError } from './errors.js';
 import { exportFunction, type FuncRecord } from './functions.js';
@@ -269,21 +269,17 @@ export const EMIT_ALL_BELOW_BODY_BYTES = 200_000;
 function factoryOf(code: CompiledCode): Factory {
   let factory = factories.get(code);
   if (factory === undefined) {
-    if (code.bodies && code.bodies.bytes.length < EMIT_ALL_BELOW_BODY_BYTES && missingSources(code) > 0) {
-      for (let j = 0; j < code.sources.length; j++) sourceOf(code, j);
-      code.bodies = null;
+    const evalSeesScope = directEvalSeesScope();
+    const small = code.bodies != null && code.bodies.bytes.length < EMIT_ALL_BELOW_BODY_BYTES;
+    // Where a direct eval cannot see the factory's scope, the lazy form cannot work at all.
+    if ((small || !evalSeesScope) && missingSources(code) > 0) {
+      emitAllSources(code);
       // A factory source made while sources were missing is the lazy form.
       code.factorySource = undefined;
     }
-    const source = directEvalSeesScope()
+    const source = evalSeesScope
       ? (code.factorySource ?? buildFactorySource(code.module, code.env, code.sources))
-      : buildFactorySource(
-          code.module,
-          code.env,
-          // Array.from, not map: a tiered module's sources may be holes.
-          Array.from({ length: code.sources.length }, (_, j) => sourceOf(code, j)),
-          false,
-        );
+      : buildFactorySource(code.module, code.env, code.sources, false);
     factory = new Function('rt', 'ctx', source) as Factory;
     factories.set(code, factory);
     shareTextWithEngine(code, factory, source);

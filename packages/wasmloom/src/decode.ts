@@ -18,10 +18,10 @@ import type { CompiledCode } from '@wasmloom/runtime';
 import './emit.js';
 
 /**
- * Throws the first `WasmError` (malformed or invalid) with its byte offset.
- * Function bodies are read from `bytes` during the call only (they are copied).
+ * Decodes `bytes` and validates every body as the parser reaches it; keeps the
+ * bodies (copied once, `CodeBodies`) when `keep`. Throws the first WasmError.
  */
-export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
+function validateModule(bytes: Uint8Array, features: Features, keep: boolean) {
   let frozen: ModuleEnv | null = null;
   let range: CodeSectionRange | null = null;
   let bodies: CodeBodiesBuilder | null = null;
@@ -34,17 +34,27 @@ export function compileModuleBytes(bytes: Uint8Array, features: Features): Compi
     onEnv(e) {
       frozen = e;
       const r = range as CodeSectionRange | null;
-      if (r !== null) bodies = new CodeBodiesBuilder(e.numImportedFuncs, r.count, r.end - r.contentOffset);
+      if (keep && r !== null)
+        bodies = new CodeBodiesBuilder(e.numImportedFuncs, r.count, r.end - r.contentOffset);
     },
     onBody(body) {
       // onEnv always runs before the first body (the env freezes at the code section).
       validateFunction(frozen!, body.index, body);
-      bodies!.add(body);
+      (bodies as CodeBodiesBuilder | null)?.add(body);
     },
   });
+  return { module, env, bodies: bodies as CodeBodiesBuilder | null };
+}
+
+/**
+ * Throws the first `WasmError` (malformed or invalid) with its byte offset.
+ * Function bodies are read from `bytes` during the call only (they are copied).
+ */
+export function compileModuleBytes(bytes: Uint8Array, features: Features): CompiledCode {
+  const { module, env, bodies } = validateModule(bytes, features, true);
   const count = module.functions.length;
   const code: CompiledCode = { module, env, sources: new Array(count) };
-  if (count > 0) code.bodies = (bodies as CodeBodiesBuilder | null)!.finish();
+  if (count > 0) code.bodies = bodies!.finish();
   return code;
 }
 
@@ -53,15 +63,5 @@ export function compileModuleBytes(bytes: Uint8Array, features: Features): Compi
  * (the decoder with the null emitter: no JS text is made). Throws the first WasmError.
  */
 export function validateModuleBytes(bytes: Uint8Array, features: Features): void {
-  let frozen: ModuleEnv | null = null;
-  parseModule(bytes, {
-    features,
-    keepBodies: false,
-    onEnv(e) {
-      frozen = e;
-    },
-    onBody(body) {
-      validateFunction(frozen!, body.index, body);
-    },
-  });
+  validateModule(bytes, features, false);
 }

@@ -22,12 +22,8 @@ export function emitSource(code: CompiledCode, j: number): string {
 
 setSourceEmitter(emitSource);
 
-/** Every missing source emitted now; the bodies are then let go. */
-export function emitAll(code: CompiledCode): void {
-  const n = code.sources.length;
-  for (let j = 0; j < n; j++) sourceOf(code, j);
-  code.bodies = null;
-}
+/** Every missing source emitted now (`serializeModule`, tests); the runtime's, which also lets the bodies go. */
+export { emitAllSources as emitAll } from '@wasmloom/runtime';
 
 /** After sources arrived from elsewhere (the pool): the bodies go once no source is missing. */
 export function dropBodiesIfDone(code: CompiledCode): void {

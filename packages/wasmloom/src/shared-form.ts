@@ -37,24 +37,22 @@ const packedForms = new WeakMap<CompiledCode, { packed: Packed; missing: number 
  */
 export function packedOf(code: CompiledCode): Packed {
   const missing = missingSources(code);
-  let packed = packedForms.get(code)?.packed;
-  // Made again once more sources have been emitted since (the receiver should not emit them again).
   const before = packedForms.get(code);
-  if (packed === undefined || before!.missing !== missing) {
-    if (missing === 0) {
-      code.bodies = null;
-      // A factory made while sources were missing is a lazy one: made again from the
-      // sources, so that the packed form does not depend on when it was made.
-      if (before !== undefined && before.missing > 0) code.factorySource = undefined;
-    }
-    const factory = factorySourceOf(code);
-    const made = packWithSources(code, factory);
-    packed = made.packed;
-    packedForms.set(code, { packed, missing });
-    if (!Object.isFrozen(code)) {
-      code.sources = made.sources;
-      code.factorySource = packed.text.substring(0, factory.length);
-    }
+  // Made again once more sources have been emitted since (the receiver should not emit them again).
+  if (before !== undefined && before.missing === missing) return before.packed;
+  if (missing === 0) {
+    code.bodies = null;
+    // A factory made while sources were missing is a lazy one: made again from the
+    // sources, so that the packed form does not depend on when it was made.
+    if (before !== undefined && before.missing > 0) code.factorySource = undefined;
+  }
+  const factory = factorySourceOf(code);
+  const made = packWithSources(code, factory);
+  const packed = made.packed;
+  packedForms.set(code, { packed, missing });
+  if (!Object.isFrozen(code)) {
+    code.sources = made.sources;
+    code.factorySource = packed.text.substring(0, factory.length);
   }
   return packed;
 }

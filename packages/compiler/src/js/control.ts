@@ -138,7 +138,7 @@ export function emitIf(c: JsFunctionState, f: JsFrame): void {
 }
 
 export function emitElse(c: JsFunctionState, f: JsFrame, reachable: boolean): void {
-  if (reachable) c.syncTypes(f.height, f.results);
+  if (reachable) c.syncRange(f.height, f.height + f.results.length);
   const region = f.region;
   if (region === null) c.out.push('}else{');
   else {
@@ -158,7 +158,7 @@ export function emitElse(c: JsFunctionState, f: JsFrame, reachable: boolean): vo
 
 export function emitEnd(c: JsFunctionState, f: JsFrame, reachable: boolean): void {
   const out = c.out;
-  if (reachable) c.syncTypes(f.height, f.results);
+  if (reachable) c.syncRange(f.height, f.height + f.results.length);
   const region = f.region;
   if (region !== null && f.kind !== FrameKind.block) {
     // A flat if or loop.

@@ -456,13 +456,6 @@ export class JsFunctionState {
     }
   }
 
-  /** Store the pending entries from `height` holding values of `types` (a frame's results). */
-  syncTypes(height: number, types: readonly ValType[]): void {
-    for (let j = 0; j < types.length; j++) {
-      if (!(this.ef[height + j] & MAT)) this.materialize(height + j, types[j]);
-    }
-  }
-
   /** Before local k is assigned: store pending entries that read it. */
   flushLocal(k: number, below: number): void {
     const vt = this.d.vt;

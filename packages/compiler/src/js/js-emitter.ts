@@ -198,8 +198,8 @@ export class JsEmitter extends JsFunctionState implements Emitter<JsFrame, strin
     emitElemDrop(this, seg);
   }
 
-  memAccess(op: number, h: number, m: number, offset: number): void {
-    emitMemAccess(this, op, h, m, offset);
+  memAccess(op: number, h: number, m: number, offset: number, size: number): void {
+    emitMemAccess(this, op, h, m, offset, size);
   }
   memorySize(m: number, h: number): void {
     emitMemorySize(this, m, h);

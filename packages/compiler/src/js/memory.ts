@@ -25,11 +25,16 @@ function nextIndex(index: string, lit: number | null): string {
   return lit !== null ? numLit(Number(index) + 1) : `(${index})+1`;
 }
 
-/** A load or store of memory m: address at h, a store's value at h + 1. */
-export function emitMemAccess(c: JsFunctionState, op: number, h: number, m: number, offset: number): void {
+/** A load or store of `size` bytes of memory m: address at h, a store's value at h + 1. */
+export function emitMemAccess(
+  c: JsFunctionState,
+  op: number,
+  h: number,
+  m: number,
+  offset: number,
+  size: number,
+): void {
   const out = c.out;
-  // The access size is the natural alignment's (the opcode table's `natAlign`).
-  const size = 1 << opInfo(op)!.natAlign;
   const names = memNames(m);
   const v = h + 1;
   if (op === Op.i64_store8 || op === Op.i64_store16 || op === Op.i64_store32) c.loOnly(v);
